@@ -45,3 +45,5 @@ export class LienthongError extends Error {
 export function isLienthongError (err: unknown, code?: string): err is LienthongError {
   return err instanceof LienthongError && (code === undefined || err.code === code)
 }
+
+export { type Logger, silentLogger } from './logger.js'
