@@ -19,3 +19,22 @@ export const X25519_FROM_SEED_INFO = 'lienthong/x25519-from-seed/v1'
  * throughput (stack-notes §5a); the registry of a national network holds well under this many.
  */
 export const PUBLIC_KEY_CACHE_SIZE = 4096
+
+/** First bytes of a sealed payload (format version 1, see seal-format.ts). */
+export const SEAL_MAGIC = 'LTS1'
+/** HKDF info of the key that wraps a payload's data key for one recipient. */
+export const SEAL_KEK_INFO = 'lienthong/seal/v1/kek'
+/** Plaintext bytes per sealed chunk unless told otherwise: bounds the memory of streaming. */
+export const SEAL_DEFAULT_CHUNK_SIZE = 64 * 1024
+export const SEAL_MIN_CHUNK_SIZE = 1024
+/** Also the most an opener buffers, whatever the sender wrote in the header. */
+export const SEAL_MAX_CHUNK_SIZE = 4 * 1024 * 1024
+/** One payload can be addressed to this many nodes at most (the header grows 80 bytes each). */
+export const SEAL_MAX_RECIPIENTS = 1000
+/** AES-256-GCM authentication tag appended to every chunk and wrapped key. */
+export const SEAL_TAG_LENGTH = 16
+
+/** Key files and secret files are refused above this size: they hold a few hundred bytes. */
+export const SECRET_FILE_MAX_BYTES = 64 * 1024
+/** Mode of key and secret files: owner read/write only. */
+export const SECRET_FILE_MODE = 0o600

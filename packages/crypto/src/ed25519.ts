@@ -11,13 +11,24 @@ import { CryptoErrorCode } from './errors.js'
 ed.hashes.sha512 = sha512
 
 /**
- * Verification rule (decided once for the whole network): **strict RFC 8032**, cofactorless,
- * canonical encodings required, as OpenSSL (node:crypto) implements it; @noble/ed25519 runs with
- * `zip215: false` to match. ZIP-215 exists so that independent verifiers agree on edge cases in
- * *batch* verification for consensus systems; Lienthong verifies one signature at a time, and every
- * signing key is admitted through the registry after `assertValidPublicKey` (canonical, not of small
- * order), so the edge cases where the two rules differ cannot come from an honest key. Strict also
- * refuses non-canonical (malleable) signatures, which keeps signature bytes unique per message.
+ * Verification rule (decided once for the whole network): **strict RFC 8032 §5.1.7, cofactorless**,
+ * as OpenSSL (node:crypto) implements it: S must be canonical (S < L, so signatures are not
+ * malleable), the public key must be a canonical encoding, and the check is `encode([S]B - [k]A) == R`
+ * byte for byte (so R must be canonical too). Both backends implement exactly this predicate, so they
+ * agree on every input, honest or crafted:
+ * - @noble/ed25519's own `verify` is *cofactored* even with `zip215: false` (`[8]([S]B - R - [k]A) == 0`),
+ *   which accepts signatures whose R carries a small-order component; so `nobleBackend.verify` runs
+ *   the cofactorless equation itself on noble's point arithmetic.
+ * - OpenSSL accepts small-order public keys, and with the identity key a signature (R = identity,
+ *   S = 0) verifies for *every* message; both backends refuse small-order keys at verify time
+ *   (node:crypto: once per key, next to the cached KeyObject).
+ *
+ * ZIP-215 exists so that independent verifiers agree on edge cases in *batch* verification for
+ * consensus systems; Lienthong verifies one signature at a time. Every signing key is also admitted
+ * through the registry after `assertValidPublicKey` (canonical, in the prime-order subgroup): with
+ * such a key, the only signatures on which a cofactored verifier (ZIP-215, noble's own) would
+ * disagree are ones its own holder crafted with a small-order component in R, and both backends
+ * reject those.
  */
 export interface Ed25519Backend {
   readonly name: string
@@ -34,7 +45,23 @@ export function checkLength (what: string, value: Uint8Array, length: number): v
 }
 
 const privateKeys = new WeakMap<Uint8Array, KeyObject>()
-const publicKeys = new Map<string, KeyObject>()
+// `null` marks a key refused once (not canonical, or of small order): verify returns false for it.
+const publicKeys = new Map<string, KeyObject | null>()
+const ED25519_ORDER = ed.Point.CURVE().n
+
+function bytesToNumberLE (bytes: Uint8Array): bigint {
+  return BigInt('0x' + (Buffer.from(bytes).reverse().toString('hex') || '0'))
+}
+
+/** Strict decode of a public key; undefined if it is not canonical or of small order. */
+function verifyingPoint (publicKey: Uint8Array): ed.Point | undefined {
+  try {
+    const point = ed.Point.fromBytes(publicKey, false)
+    return point.isSmallOrder() ? undefined : point
+  } catch {
+    return undefined
+  }
+}
 
 function privateKeyObject (seed: Uint8Array): KeyObject {
   let key = privateKeys.get(seed)
@@ -45,11 +72,18 @@ function privateKeyObject (seed: Uint8Array): KeyObject {
   return key
 }
 
-function publicKeyObject (publicKey: Uint8Array): KeyObject {
+function publicKeyObject (publicKey: Uint8Array): KeyObject | null {
   const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
   let key = publicKeys.get(id)
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+    try {
+      key = verifyingPoint(publicKey) === undefined
+        ? null
+        : createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
+    } catch {
+      // OpenSSL refuses to import some invalid points: that is a failed verification, not a crash.
+      key = null
+    }
     // A plain bounded cache: when full, start again (keys of a live network refill it quickly).
     if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) publicKeys.clear()
     publicKeys.set(id, key)
@@ -72,10 +106,12 @@ export const nodeBackend: Ed25519Backend = {
   verify (publicKey, message, signature) {
     checkLength('ed25519 public key', publicKey, ED25519_PUBLIC_KEY_LENGTH)
     checkLength('ed25519 signature', signature, ED25519_SIGNATURE_LENGTH)
+    if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array')
+    const key = publicKeyObject(publicKey)
+    if (key === null) return false
     try {
-      return nodeVerify(null, message, publicKeyObject(publicKey), signature)
+      return nodeVerify(null, message, key, signature)
     } catch {
-      // OpenSSL refuses to import some invalid points: that is a failed verification, not a crash.
       return false
     }
   }
@@ -95,26 +131,29 @@ export const nobleBackend: Ed25519Backend = {
   verify (publicKey, message, signature) {
     checkLength('ed25519 public key', publicKey, ED25519_PUBLIC_KEY_LENGTH)
     checkLength('ed25519 signature', signature, ED25519_SIGNATURE_LENGTH)
-    try {
-      return ed.verify(signature, message, publicKey, { zip215: false })
-    } catch {
-      return false
-    }
+    if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array')
+    // RFC 8032 §5.1.7, cofactorless, as OpenSSL does it (see the comment at the top).
+    const A = verifyingPoint(publicKey)
+    if (A === undefined) return false
+    const s = bytesToNumberLE(signature.subarray(32))
+    if (s >= ED25519_ORDER) return false
+    const r = signature.subarray(0, 32)
+    const k = bytesToNumberLE(sha512(ed.etc.concatBytes(r, publicKey, message))) % ED25519_ORDER
+    const R = ed.Point.BASE.multiply(s, false).subtract(A.multiply(k, false))
+    return Buffer.from(R.toBytes()).equals(Buffer.from(r.buffer, r.byteOffset, r.byteLength))
   }
 }
 
 /**
- * Throws `crypto-bad-public-key` unless the key is a canonical encoding of a curve point that is
- * not of small order. Run it when a key enters the registry, not on every verify.
+ * Throws `crypto-bad-public-key` unless the key is the canonical encoding of a point of the
+ * prime-order subgroup (not of small order, no small-order component). Run it when a key enters
+ * the registry, not on every verify: honest keys always pass, and on such keys cofactored and
+ * cofactorless verifiers agree.
  */
 export function assertValidPublicKey (publicKey: Uint8Array): void {
   checkLength('ed25519 public key', publicKey, ED25519_PUBLIC_KEY_LENGTH)
-  let ok = false
-  try {
-    const point = ed.Point.fromBytes(publicKey, false)
-    ok = !point.isSmallOrder() && Buffer.from(point.toBytes()).equals(Buffer.from(publicKey))
-  } catch {
-    ok = false
-  }
+  // verifyingPoint decodes strictly (canonical y, no x = 0 with the sign bit) and refuses small order.
+  const point = verifyingPoint(publicKey)
+  const ok = point !== undefined && point.isTorsionFree() && Buffer.from(point.toBytes()).equals(Buffer.from(publicKey))
   if (!ok) throw new LienthongError(CryptoErrorCode.BAD_PUBLIC_KEY, 'not a valid ed25519 public key', {})
 }

@@ -1,0 +1,224 @@
+/*
+ * Sealed payload, format version 1. All integers are big-endian.
+ *
+ *   header = "LTS1"                              magic (4 bytes)
+ *          | ephPub                              ephemeral X25519 public key, fresh per payload (32)
+ *          | n                                   recipient count, u16, 1..1000 (2)
+ *          | n × stanza                          80 bytes each, no two with the same recipientPub:
+ *                recipientPub                    the recipient's X25519 public key (32)
+ *                wrapped                         AES-256-GCM(KEK, nonce = 12 zero bytes, DEK) = ct(32) | tag(16)
+ *          | chunkSize                           u32, plaintext bytes per chunk, 1 KiB..4 MiB (4)
+ *   body   = chunk_0 | chunk_1 | … | chunk_m     m + 1 = max(1, ceil(payloadLength / chunkSize))
+ *                chunk_i = AES-256-GCM(DEK, nonce_i, AAD = SHA-256(header), plaintext_i) = ct | tag(16)
+ *                nonce_i = 3 zero bytes | u64 i | 1 byte last flag (1 on chunk_m only, else 0)
+ *
+ *   DEK = 32 random bytes per payload.
+ *   KEK = HKDF-SHA256(ikm = X25519(ephPriv, recipientPub), salt = ephPub | recipientPub,
+ *                     info = "lienthong/seal/v1/kek", 32 bytes)
+ *
+ * Every chunk but the last holds exactly chunkSize plaintext bytes (chunkSize + 16 sealed); the
+ * last holds 1..chunkSize (an empty payload is a single empty final chunk, 16 bytes). The zero
+ * nonce of the key wrap is safe because each KEK is used once: the ephemeral key is fresh per
+ * payload. The chunk index and last flag in the nonce, with the header hash as AAD, make any
+ * modification, truncation, reordering, extension or header change fail authentication.
+ *
+ * Openers refuse with `seal-malformed` what cannot be parsed (magic, counts, chunk size out of
+ * range, duplicate stanzas, short header), `seal-not-recipient` when no stanza names their key,
+ * and `seal-tampered` for any authentication failure, the wrapped key included.
+ */
+import { generateKeyPairSync, randomFillSync } from 'node:crypto'
+import { LienthongError } from '@lienthong/errors'
+import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_TAG_LENGTH, X25519_KEY_LENGTH } from './constants.js'
+import { checkLength } from './ed25519.js'
+import { CryptoErrorCode } from './errors.js'
+import { sha256 } from './hash.js'
+import type { NodeKey } from './keys.js'
+import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
+import {
+  DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, rawX25519PublicKey, unwrapDataKey,
+  wrapDataKey, x25519PrivateKeyObject, type SealHeader
+} from './seal-format.js'
+
+/** Options of `seal`, `sealStream` and `createSealer`. */
+export interface SealOptions {
+  /** Plaintext bytes per chunk, 1 KiB..4 MiB (default 64 KiB): what a streaming opener buffers. */
+  chunkSize?: number
+}
+
+/** Incremental sealing: write `header`, then what every `push` returns, then what `finish` returns. */
+export interface Sealer {
+  readonly header: Uint8Array
+  /** Plaintext in; sealed chunks out (possibly none). */
+  push: (plaintext: Uint8Array) => Uint8Array[]
+  /** End of plaintext; the final sealed chunk. */
+  finish: () => Uint8Array
+  /** Give up without finishing: wipes the data key. */
+  abort: () => void
+}
+
+/**
+ * Incremental opening. Plaintext comes out chunk by chunk, each chunk authenticated, but the
+ * payload as a whole is only known complete and untruncated when `finish` returns: treat earlier
+ * output as provisional (write it to a temporary place and keep it only after `finish`).
+ */
+export interface Opener {
+  /** Sealed bytes in, cut anywhere; plaintext out (possibly none). */
+  push: (sealed: Uint8Array) => Uint8Array[]
+  /** End of sealed bytes; the last plaintext. Throws if the input was truncated. */
+  finish: () => Uint8Array
+  /** Give up without finishing: wipes the data key. */
+  abort: () => void
+}
+
+function checkRecipients (recipients: Uint8Array[]): void {
+  if (!Array.isArray(recipients)) throw new TypeError('recipients must be an array of X25519 public keys')
+  if (recipients.length < 1 || recipients.length > SEAL_MAX_RECIPIENTS) {
+    throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, `a sealed payload needs 1..${SEAL_MAX_RECIPIENTS} recipients`, { count: recipients.length })
+  }
+  const seen = new Set<string>()
+  recipients.forEach((recipient, index) => {
+    checkLength('x25519 public key', recipient, X25519_KEY_LENGTH)
+    const id = Buffer.from(recipient).toString('latin1')
+    if (seen.has(id)) throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'duplicate recipient', { index })
+    seen.add(id)
+  })
+}
+
+function checkBytes (what: string, value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`)
+}
+
+function concatBytes (parts: Uint8Array[]): Uint8Array {
+  let total = 0
+  for (const part of parts) total += part.length
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+/** Start sealing for `recipients` (their X25519 public keys, `sealingPublicKey` in the registry). */
+export function createSealer (recipients: Uint8Array[], options: SealOptions = {}): Sealer {
+  const chunkSize = options.chunkSize ?? SEAL_DEFAULT_CHUNK_SIZE
+  checkChunkSize(chunkSize)
+  checkRecipients(recipients)
+  const dataKey = randomFillSync(new Uint8Array(DATA_KEY_LENGTH))
+  const ephemeral = generateKeyPairSync('x25519')
+  const ephemeralPublicKey = rawX25519PublicKey(ephemeral.publicKey)
+  const stanzas = recipients.map((recipient, index): [Uint8Array, Uint8Array] => {
+    try {
+      return [recipient, wrapDataKey(dataKey, ephemeral.privateKey, ephemeralPublicKey, recipient)]
+    } catch {
+      // X25519 gives an all-zero secret for a small-order point: that key can receive nothing.
+      dataKey.fill(0)
+      throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'unusable recipient key (small order)', { index })
+    }
+  })
+  const header = encodeHeader(ephemeralPublicKey, stanzas, chunkSize)
+  const body = new ChunkSealer(dataKey, sha256(header), chunkSize)
+  return {
+    header,
+    push: (plaintext) => {
+      checkBytes('plaintext', plaintext)
+      return body.push(plaintext)
+    },
+    finish: () => body.finish(),
+    abort: () => { body.abort() }
+  }
+}
+
+/** Start opening a sealed payload addressed (among others) to `key`. */
+export function createOpener (key: NodeKey): Opener {
+  if (!(key?.sealingPrivateKey instanceof Uint8Array) || !(key.sealingPublicKey instanceof Uint8Array)) {
+    throw new TypeError('key must be a NodeKey')
+  }
+  const reader = new HeaderReader()
+  let body: ChunkOpener | undefined
+  const start = (header: SealHeader): ChunkOpener => {
+    const own = Buffer.from(key.sealingPublicKey)
+    const index = header.recipients.findIndex((recipient) => own.equals(recipient))
+    if (index < 0) {
+      throw new LienthongError(CryptoErrorCode.SEAL_NOT_RECIPIENT, 'this key is not a recipient of the sealed payload', { recipients: header.recipients.length })
+    }
+    const dataKey = unwrapDataKey(header.wrappedKeys[index]!, x25519PrivateKeyObject(key.sealingPrivateKey), header, key.sealingPublicKey)
+    return new ChunkOpener(dataKey, sha256(header.bytes), header.chunkSize)
+  }
+  return {
+    push: (sealed) => {
+      checkBytes('sealed', sealed)
+      if (body !== undefined) return body.push(sealed)
+      const got = reader.push(sealed)
+      if (got === undefined) return []
+      body = start(got.header)
+      return body.push(got.rest)
+    },
+    finish: () => body === undefined ? reader.end() : body.finish(),
+    abort: () => { body?.abort() }
+  }
+}
+
+/** Seal `payload` so that only the holders of the `recipients`' X25519 private keys can read it. */
+export function seal (payload: Uint8Array, recipients: Uint8Array[], options: SealOptions = {}): Uint8Array {
+  checkBytes('payload', payload)
+  const sealer = createSealer(recipients, options)
+  return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
+}
+
+/**
+ * Open a sealed payload with a recipient's key. Throws `seal-malformed` (not the format),
+ * `seal-not-recipient` (not addressed to this key) or `seal-tampered` (failed authentication).
+ */
+export function open (sealed: Uint8Array, key: NodeKey): Uint8Array {
+  checkBytes('sealed', sealed)
+  const opener = createOpener(key)
+  return concatBytes([...opener.push(sealed), opener.finish()])
+}
+
+/**
+ * Seal a stream of plaintext pieces (cut anywhere) with bounded memory: yields the header, then
+ * sealed chunks as they fill. Recipients and options are checked at once, before the first read.
+ */
+export function sealStream (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, recipients: Uint8Array[], options: SealOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+  const sealer = createSealer(recipients, options)
+  return (async function * () {
+    try {
+      yield sealer.header
+      for await (const piece of source) yield * sealer.push(piece)
+      yield sealer.finish()
+    } finally {
+      sealer.abort()
+    }
+  })()
+}
+
+/**
+ * Open a stream of sealed bytes (cut anywhere) with bounded memory: holds at most one sealed
+ * chunk besides the piece being read. Errors as `open`. The output is complete and untruncated
+ * only when the generator ends without error (see `Opener`).
+ */
+export function openStream (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, key: NodeKey): AsyncGenerator<Uint8Array, void, undefined> {
+  const opener = createOpener(key)
+  return (async function * () {
+    try {
+      for await (const piece of source) {
+        for (const plain of opener.push(piece)) if (plain.length > 0) yield plain
+      }
+      const last = opener.finish()
+      if (last.length > 0) yield last
+    } finally {
+      opener.abort()
+    }
+  })()
+}
+
+/** Exact size of a sealed payload: header plus plaintext plus one 16-byte tag per chunk. */
+export function sealedLength (payloadLength: number, recipientCount: number, chunkSize: number = SEAL_DEFAULT_CHUNK_SIZE): number {
+  if (!Number.isSafeInteger(payloadLength) || payloadLength < 0) throw new RangeError('payloadLength must be a non-negative integer')
+  if (!Number.isInteger(recipientCount) || recipientCount < 1 || recipientCount > SEAL_MAX_RECIPIENTS) throw new RangeError('recipientCount out of range')
+  checkChunkSize(chunkSize)
+  const chunks = Math.max(1, Math.ceil(payloadLength / chunkSize))
+  return headerLength(recipientCount) + payloadLength + chunks * SEAL_TAG_LENGTH
+}
