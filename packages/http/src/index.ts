@@ -12,3 +12,4 @@
 export { HttpErrorCode } from './errors.js'
 export { HttpError, errorFunnel, notFound, problemResponse, toProblem, PROBLEM_CONTENT_TYPE, type Problem, type StatusOf } from './problem.js'
 export { readJson, intQuery } from './request.js'
+export { registryRoutes, LOG_PAGE_LIMIT, type RegistrySource } from './registry-routes.js'

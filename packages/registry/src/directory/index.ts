@@ -33,4 +33,5 @@ export {
   planImport, parseUnitList, formatPlan, MAX_UNIT_LIST_CHARS, MAX_UNIT_LIST_ROWS,
   type ParsedUnitList, type UnitListFormat
 } from './import.js'
-export { directoryOps } from './to-ops.js'
+export { directoryOps, DIRECTORY_DEFAULT_VALID_FROM } from './to-ops.js'
+export { registryDirectoryView, importPlanOps } from './registry-view.js'

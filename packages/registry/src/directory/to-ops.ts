@@ -7,6 +7,14 @@ import type { OrgCreateOp, OrgMergeOp, OrgRenameOp } from '../ops.js'
 import { nationalDirectoryEvents } from './history.js'
 import type { DirectoryEvent, IsoDate } from './types.js'
 
+/**
+ * Start dates for units whose history does not give one. Provinces and councils: 2004-01-01, when
+ * the 64-province map (63 today's pre-2025 provinces plus Hà Tây) took effect (Nghị quyết
+ * 22/2003/QH11). Ministries: 2025-03-01, when the government structure the shipped list reflects
+ * took effect. Dates matter for checking a list "as of" a day (directory import).
+ */
+export const DIRECTORY_DEFAULT_VALID_FROM = { province: '2004-01-01', council: '2004-01-01', ministry: '2025-03-01' } as const
+
 function dateToMs (date: IsoDate): number {
   return Date.parse(`${date}T00:00:00+07:00`)
 }
@@ -25,7 +33,7 @@ export function directoryOps (events: readonly DirectoryEvent[] = nationalDirect
           kind: unit.kind,
           source: { confidence: unit.confidence, refs: [...unit.sources], ...(unit.note === undefined ? {} : { note: unit.note }) }
         }
-        if (event.validFrom !== undefined) op.validFrom = dateToMs(event.validFrom)
+        op.validFrom = dateToMs(event.validFrom ?? DIRECTORY_DEFAULT_VALID_FROM[unit.kind])
         return op
       }
       case 'merge': {

@@ -1,0 +1,151 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { serve, type ServerType } from '@hono/node-server'
+import { bytesEqualConstantTime } from './util.js'
+import { readKeyFile, type NodeKey } from '@lienthong/crypto'
+import { LienthongError, type Logger } from '@lienthong/errors'
+import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
+import { parseNetworkFile, type NetworkFile, type NetworkParams } from '@lienthong/registry'
+import { openDatabase, type Database } from '@lienthong/store'
+import { readConfig, type CoordinatorConfig } from './config.js'
+import { CoordinatorErrorCode } from './errors.js'
+import { createHttpApp } from './http.js'
+import { createLogger } from './logger.js'
+import { coordinatorPaths } from './paths.js'
+
+export interface StartOptions {
+  data: string
+  /** Overrides config.json `listen`. */
+  listen?: string[]
+  /** Overrides config.json `http` (HOST:PORT; port 0 picks a free port). */
+  http?: string
+  logger?: Logger
+}
+
+/** A running coordinator. `close()` stops the parts in reverse order of start. */
+export interface Coordinator {
+  readonly key: NodeKey
+  readonly config: CoordinatorConfig
+  readonly network: ReturnType<typeof parseNetworkFile>
+  readonly replica: RegistryReplica
+  readonly host: Host
+  readonly sync: RegistrySync
+  /** Base URL of the HTTP API actually bound (port resolved). */
+  readonly httpUrl: string
+  close: () => Promise<void>
+}
+
+function paramsFromConfig (config: CoordinatorConfig): NetworkParams {
+  return {
+    heartbeatIntervalMs: config.monitor.heartbeatIntervalMs,
+    maxEnvelopeBytes: config.network.maxEnvelopeBytes,
+    stalenessLimitMs: config.network.stalenessLimitMs
+  }
+}
+
+function listenOn (server: ServerType): Promise<{ address: string, port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.once('listening', () => {
+      const addr = server.address()
+      if (addr === null || typeof addr === 'string') reject(new Error('HTTP server has no TCP address'))
+      else resolve({ address: addr.address, port: addr.port })
+    })
+  })
+}
+
+/** Build the coordinator from its data folder: the composition root. */
+export async function startCoordinator (options: StartOptions): Promise<Coordinator> {
+  const paths = coordinatorPaths(options.data)
+  const fileConfig = await readConfig(paths.config)
+  const config: CoordinatorConfig = {
+    ...fileConfig,
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.http === undefined ? {} : { http: options.http })
+  }
+  const log = options.logger ?? createLogger(config.log.level, 'lienthong-coordinator')
+  const key = readKeyFile(paths.key)
+  const network = parseNetworkFile(JSON.parse(await readFile(paths.network, 'utf8')) as unknown)
+  if (!bytesEqualConstantTime(network.coordinatorKey, key.publicKey)) {
+    // Only a key rotation changes this; rotation tooling writes a new network.json with it.
+    log.warn({ peerId: network.coordinator.peerId }, 'coordinator key differs from the genesis key in network.json')
+  }
+
+  const closers: Array<() => Promise<void>> = []
+  const close = async (): Promise<void> => {
+    for (const fn of closers.reverse()) {
+      try { await fn() } catch (err) { log.error({ err: (err as Error).message }, 'error while stopping') }
+    }
+  }
+  try {
+    const db: Database = await openDatabase(paths.db)
+    closers.push(() => db.close())
+    const replica = await RegistryReplica.open({ db, coordinatorKey: network.coordinatorKey, network: network.name, logger: log.child({ component: 'lienthong:coordinator:registry' }) })
+    if (replica.seq < 0) {
+      throw new LienthongError(CoordinatorErrorCode.CONFIG_INVALID, `the registry in ${paths.db} is empty; was init interrupted? Remove the folder and run init again`)
+    }
+    const wanted = paramsFromConfig(config)
+    const current = replica.state.params
+    if (wanted.heartbeatIntervalMs !== current.heartbeatIntervalMs || wanted.maxEnvelopeBytes !== current.maxEnvelopeBytes || wanted.stalenessLimitMs !== current.stalenessLimitMs) {
+      await replica.append(key, [{ type: 'network.params', ...wanted }], { actor: 'system', reason: 'network parameters changed in config.json' })
+      log.info({ params: wanted }, 'network parameters updated from config.json')
+    }
+
+    // Admitted nodes that are not revoked may connect (suspended ones still sync and heartbeat).
+    const host = await createHost({
+      key,
+      listen: config.listen,
+      gate: { isAllowed: (peerId) => { const n = replica.state.nodes.get(peerId); return n !== undefined && n.state !== 'revoked' } }
+    })
+    closers.push(() => host.stop())
+    replica.on('applied', () => { host.refreshGate() })
+
+    const sync = createRegistrySync({ host, replica, coordinatorKey: key, checkpointIntervalMs: config.registry.checkpointIntervalMs, logger: log.child({ component: 'lienthong:coordinator:sync' }) })
+    await sync.start()
+    closers.push(() => sync.stop())
+
+    const app = createHttpApp({ replica, host, network, logger: log.child({ component: 'lienthong:coordinator:http' }), startedAt: Date.now() })
+    const [hostname, portText] = splitHostPort(config.http)
+    const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
+    closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
+    const bound = await listenOn(server)
+    const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound.port}`
+    log.info({ http: httpUrl, listen: host.multiaddrs, peerId: host.peerId, seq: replica.seq }, 'coordinator started')
+    const published = await refreshNetworkFile(paths.network, network, config, host.multiaddrs, httpUrl)
+    if (published) log.warn({ file: paths.network }, 'network.json rewritten with the ports bound now (ephemeral ports configured)')
+
+    return { key, config, network, replica, host, sync, httpUrl, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+/**
+ * With ephemeral ports (port 0: tests, local devnets) the addresses in network.json are only known
+ * once bound: rewrite them. Fixed ports (production) never touch the file.
+ */
+async function refreshNetworkFile (path: string, network: NetworkFile, config: CoordinatorConfig, bound: string[], httpUrl: string): Promise<boolean> {
+  const ephemeralP2p = config.announce.length === 0 && config.listen.some((a) => /\/tcp\/0(\/|$)/.test(a))
+  const ephemeralHttp = config.publicUrl === '' && /:0$/.test(config.http)
+  if (!ephemeralP2p && !ephemeralHttp) return false
+  const next: NetworkFile = {
+    version: 1,
+    name: network.name,
+    coordinator: {
+      ...network.coordinator,
+      addresses: ephemeralP2p ? bound : network.coordinator.addresses,
+      http: ephemeralHttp ? httpUrl : network.coordinator.http
+    },
+    createdAt: network.createdAt
+  }
+  await writeFile(path, JSON.stringify(next, null, 2) + '\n', { mode: 0o644 })
+  return true
+}
+
+export function splitHostPort (value: string): [string, string] {
+  const match = /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(value)
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new LienthongError(CoordinatorErrorCode.CONFIG_INVALID, `http must be HOST:PORT (got "${value}")`)
+  }
+  return [match[1], match[2]]
+}

@@ -1,0 +1,76 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import { generateNodeKey, writeKeyFile } from '@lienthong/crypto'
+import { LienthongError } from '@lienthong/errors'
+import { RegistryReplica } from '@lienthong/protocol'
+import { createNetworkFile, directoryOps, isNetworkName, RegistryWriter, type NetworkFile } from '@lienthong/registry'
+import { openDatabase } from '@lienthong/store'
+import { parseConfig, type CoordinatorConfig } from './config.js'
+import { CoordinatorErrorCode } from './errors.js'
+import { coordinatorPaths } from './paths.js'
+
+export interface InitOptions {
+  data: string
+  name?: string
+  listen?: string[]
+  http?: string
+  now?: () => number
+}
+
+export interface InitResult {
+  network: NetworkFile
+  config: CoordinatorConfig
+  seq: number
+  orgs: number
+}
+
+export const DEFAULT_NETWORK_NAME = 'lienthong'
+
+/**
+ * Create a coordinator's data folder: key (0600), config.json with every key, network.json for
+ * the agencies, and the registry log holding the genesis entry and the national directory.
+ * Refuses a folder that is not empty, so an existing network is never overwritten.
+ */
+export async function initCoordinator (options: InitOptions): Promise<InitResult> {
+  const name = options.name ?? DEFAULT_NETWORK_NAME
+  if (!isNetworkName(name)) {
+    throw new LienthongError(CoordinatorErrorCode.USAGE, `--name must be 1-63 lower-case letters, digits, ".", "-" or "_" (got "${String(name)}")`)
+  }
+  const paths = coordinatorPaths(options.data)
+  await mkdir(paths.data, { recursive: true, mode: 0o700 })
+  const existing = await readdir(paths.data)
+  if (existing.length > 0) {
+    throw new LienthongError(CoordinatorErrorCode.DATA_DIR_EXISTS, `${paths.data} is not empty; a coordinator is already initialised there (start it, or choose another --data)`, { data: paths.data })
+  }
+  const config = parseConfig({
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.http === undefined ? {} : { http: options.http })
+  })
+  const key = generateNodeKey()
+  writeKeyFile(paths.key, key)
+  await writeFile(paths.config, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
+
+  const network = createNetworkFile({
+    name,
+    coordinatorKey: key.publicKey,
+    addresses: config.announce.length > 0 ? config.announce : config.listen,
+    http: config.publicUrl !== '' ? config.publicUrl : `http://${config.http}`
+  })
+  await writeFile(paths.network, JSON.stringify(network, null, 2) + '\n', { mode: 0o644 })
+
+  const db = await openDatabase(paths.db)
+  try {
+    const replica = await RegistryReplica.open({ db, coordinatorKey: key.publicKey, network: name })
+    const genesis = RegistryWriter.genesis(key, { network: name, ...(options.now === undefined ? {} : { now: options.now }) })
+    await replica.apply(genesis.registry.entriesAfter(-1, 1), { source: 'init' })
+    await replica.append(key, directoryOps(), { actor: 'system', reason: 'national directory shipped with Lienthong' })
+    await replica.append(key, [{
+      type: 'network.params',
+      heartbeatIntervalMs: config.monitor.heartbeatIntervalMs,
+      maxEnvelopeBytes: config.network.maxEnvelopeBytes,
+      stalenessLimitMs: config.network.stalenessLimitMs
+    }], { actor: 'system', reason: 'network parameters from config.json' })
+    return { network, config, seq: replica.seq, orgs: replica.state.orgs.size }
+  } finally {
+    await db.close()
+  }
+}
