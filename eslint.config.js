@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // scripts and CLIs talk to people on the terminal
-    files: ['scripts/**/*.ts', '**/src/cli.ts', '**/src/cli/**/*.ts'],
+    files: ['scripts/**/*.ts', '**/src/cli.ts', '**/src/cli/**/*.ts', 'packages/cli/src/command.ts'],
     rules: { 'no-console': 'off' }
   }
 )

@@ -9,7 +9,7 @@ import { openDatabase, type Database } from '@lienthong/store'
 import { readConfig, type CoordinatorConfig } from './config.js'
 import { CoordinatorErrorCode } from './errors.js'
 import { createHttpApp } from './http.js'
-import { createLogger } from './logger.js'
+import { createLogger } from '@lienthong/cli'
 import { coordinatorPaths } from './paths.js'
 
 export interface StartOptions {

@@ -1,7 +1,5 @@
-import { parseArgs } from 'node:util'
-import { isLienthongError } from '@lienthong/errors'
-import { CoordinatorErrorCode } from './errors.js'
-import { COMMANDS, type Command } from './cli/commands.js'
+import { runCli } from '@lienthong/cli'
+import { COMMANDS } from './cli/commands.js'
 
 const USAGE = `lienthong-coordinator: the Government Office's coordinator of a Lienthong network
 
@@ -17,57 +15,12 @@ start  serves the registry over libp2p and HTTP until Ctrl-C.
 directory import
        checks a list of units (CSV with a header row code,name[,parent,level,kind], a JSON array,
        or plain text with one name per line), prints the diff and every anomaly, and applies it
-       unless --dry-run.`
+       unless --dry-run.
 
-/** Parse `argv` for one command, or throw a usage error with a one-line reason. */
-export function parseCommandArgs (command: Command, args: string[]): { values: Record<string, string | boolean | Array<string | boolean> | undefined>, positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true })
-    return { values: parsed.values, positionals: parsed.positionals }
-  } catch (err) {
-    throw new UsageError(`${command.name}: ${(err as Error).message}`)
-  }
-}
+Exit codes: 0 ok, 1 failed (the message ends with a stable [error-code]), 2 bad usage,
+3 directory import found anomalies or bad rows.`
 
-export class UsageError extends Error {}
-
-/** Run the CLI; resolves to the process exit code. Errors are printed as one line. */
-export async function main (argv: string[]): Promise<number> {
-  const [first, ...rest] = argv
-  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
-    const topic = first === 'help' ? rest[0] : undefined
-    const cmd = topic === undefined ? undefined : COMMANDS.find((c) => c.name === topic || c.name.startsWith(topic + ' '))
-    console.log(cmd?.help ?? USAGE)
-    return first === undefined ? 2 : 0
-  }
-  let name = first
-  let args = rest
-  if (first === 'directory' || first === 'token') {
-    name = `${first} ${rest[0] ?? ''}`.trim()
-    args = rest.slice(1)
-  }
-  const command = COMMANDS.find((c) => c.name === name)
-  if (command === undefined) {
-    console.error(`lienthong-coordinator: unknown command "${name}"; see lienthong-coordinator --help`)
-    return 2
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(command.help)
-    return 0
-  }
-  try {
-    const { values, positionals } = parseCommandArgs(command, args)
-    return await command.run(values, positionals)
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`lienthong-coordinator ${err.message}; see lienthong-coordinator ${command.name} --help`)
-      return 2
-    }
-    if (isLienthongError(err)) {
-      console.error(`lienthong-coordinator ${command.name}: ${err.message} [${err.code}]`)
-      return err.code === CoordinatorErrorCode.USAGE ? 2 : 1
-    }
-    console.error(`lienthong-coordinator ${command.name}: unexpected error: ${(err as Error).stack ?? String(err)}`)
-    return 1
-  }
+/** Run the CLI; resolves to the process exit code. */
+export function main (argv: string[]): Promise<number> {
+  return runCli('lienthong-coordinator', USAGE, COMMANDS, argv)
 }

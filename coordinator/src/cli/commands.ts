@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { readKeyFile } from '@lienthong/crypto'
 import { LienthongError } from '@lienthong/errors'
+import { listOption, optionalOption, requiredOption, waitForStopSignal, type Command } from '@lienthong/cli'
 import { RegistryReplica } from '@lienthong/protocol'
 import { formatPlan, importPlanOps, parseNetworkFile, parseUnitList, planImport, registryDirectoryView, type UnitListFormat } from '@lienthong/registry'
 import { openDatabase } from '@lienthong/store'
@@ -9,32 +10,6 @@ import { startCoordinator } from '../app.js'
 import { CoordinatorErrorCode } from '../errors.js'
 import { initCoordinator } from '../init.js'
 import { coordinatorPaths } from '../paths.js'
-
-type Values = Record<string, string | boolean | Array<string | boolean> | undefined>
-
-/** One CLI command: its options (node:util parseArgs form), help text and action. */
-export interface Command {
-  name: string
-  options: Record<string, { type: 'string' | 'boolean', multiple?: boolean }>
-  help: string
-  run: (values: Values, positionals: string[]) => Promise<number>
-}
-
-function required (values: Values, name: string): string {
-  const v = values[name]
-  if (typeof v !== 'string' || v === '') throw new LienthongError(CoordinatorErrorCode.USAGE, `--${name} is required`)
-  return v
-}
-
-function optionalList (values: Values, name: string): string[] | undefined {
-  const v = values[name]
-  return Array.isArray(v) && v.length > 0 ? v.map(String) : undefined
-}
-
-function optional (values: Values, name: string): string | undefined {
-  const v = values[name]
-  return typeof v === 'string' ? v : undefined
-}
 
 const init: Command = {
   name: 'init',
@@ -47,11 +22,11 @@ Creates DIR (which must be empty or absent) with:
   network.json      the network's trust anchor: give it to every agency that joins
   db/               the registry log: genesis, the national directory, network parameters`,
   async run (values) {
-    const listen = optionalList(values, 'listen')
-    const http = optional(values, 'http')
-    const name = optional(values, 'name')
-    const result = await initCoordinator({ data: required(values, 'data'), ...(name === undefined ? {} : { name }), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
-    const paths = coordinatorPaths(required(values, 'data'))
+    const listen = listOption(values, 'listen')
+    const http = optionalOption(values, 'http')
+    const name = optionalOption(values, 'name')
+    const result = await initCoordinator({ data: requiredOption(values, 'data'), ...(name === undefined ? {} : { name }), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
+    const paths = coordinatorPaths(requiredOption(values, 'data'))
     console.log(`initialised network "${result.network.name}" in ${paths.data}
   coordinator PeerId  ${result.network.coordinator.peerId}
   registry            ${result.seq + 1} entries, ${result.orgs} organisations (national directory)
@@ -70,20 +45,16 @@ const start: Command = {
 Serves the registry over libp2p (/lienthong/registry/1.0.0) and HTTP until SIGINT or SIGTERM.
 Flags override config.json. Logs are JSON lines on stderr.`,
   async run (values) {
-    const listen = optionalList(values, 'listen')
-    const http = optional(values, 'http')
-    const coordinator = await startCoordinator({ data: required(values, 'data'), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
+    const listen = listOption(values, 'listen')
+    const http = optionalOption(values, 'http')
+    const coordinator = await startCoordinator({ data: requiredOption(values, 'data'), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
     console.log(`coordinator of "${coordinator.network.name}" running
   PeerId   ${coordinator.host.peerId}
   libp2p   ${coordinator.host.multiaddrs.join(' ')}
   HTTP     ${coordinator.httpUrl}   (try ${coordinator.httpUrl}/v1/health)
   registry seq ${coordinator.replica.seq}
 Ctrl-C stops it.`)
-    await new Promise<void>((resolve) => {
-      const stop = (): void => { resolve() }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-    })
+    await waitForStopSignal()
     console.log('stopping ...')
     await coordinator.close()
     return 0
@@ -112,14 +83,14 @@ after fixing it).`,
   async run (values, positionals) {
     const file = positionals[0]
     if (file === undefined || positionals.length > 1) throw new LienthongError(CoordinatorErrorCode.USAGE, 'give exactly one FILE to import')
-    const paths = coordinatorPaths(required(values, 'data'))
+    const paths = coordinatorPaths(requiredOption(values, 'data'))
     const text = await readFile(file, 'utf8').catch(() => { throw new LienthongError(CoordinatorErrorCode.USAGE, `cannot read ${file}`) })
-    const parsed = parseUnitList(text, formatOf(file, optional(values, 'format')))
+    const parsed = parseUnitList(text, formatOf(file, optionalOption(values, 'format')))
     const network = parseNetworkFile(JSON.parse(await readFile(paths.network, 'utf8')) as unknown)
     const db = await openDatabase(paths.db)
     try {
       const replica = await RegistryReplica.open({ db, coordinatorKey: network.coordinatorKey, network: network.name })
-      const asOf = optional(values, 'as-of')
+      const asOf = optionalOption(values, 'as-of')
       const plan = planImport(parsed, registryDirectoryView(replica.state), asOf === undefined ? {} : { asOf })
       console.log(formatPlan(plan))
       const ops = importPlanOps(plan)
@@ -132,7 +103,7 @@ after fixing it).`,
         console.log('nothing to apply: the registry already matches the list')
       } else {
         const key = readKeyFile(paths.key)
-        const applied = await replica.append(key, ops, { actor: optional(values, 'actor') ?? 'directory-import', reason: `directory import of ${file}` })
+        const applied = await replica.append(key, ops, { actor: optionalOption(values, 'actor') ?? 'directory-import', reason: `directory import of ${file}` })
         console.log(`applied ${applied.length} registry entr${applied.length === 1 ? 'y' : 'ies'}; registry seq is now ${replica.seq}`)
       }
       return clean ? 0 : 3

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readSecretFile, writeSecretFile } from '@lienthong/crypto'
 import { LienthongError } from '@lienthong/errors'
 import type { MiddlewareHandler } from 'hono'
@@ -18,6 +18,19 @@ export interface TokenRecord {
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/
 const TOKEN_PREFIX = 'lt_'
 
+/** A cheap version of the file: modification time and size (a new token always changes the size). */
+function mtimeOf (path: string): string {
+  if (!existsSync(path)) return 'absent'
+  const st = statSync(path)
+  return `${st.mtimeMs}:${st.size}`
+}
+
+function readRecords (path: string): TokenRecord[] {
+  if (!existsSync(path)) return []
+  const data = JSON.parse(readSecretFile(path)) as { tokens?: TokenRecord[] }
+  return Array.isArray(data.tokens) ? data.tokens : []
+}
+
 function hashToken (token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest()
 }
@@ -31,19 +44,19 @@ export class TokenStore {
   readonly #path: string
   readonly #roles: readonly string[]
   #records: TokenRecord[]
+  #mtimeMs: string
 
   private constructor (path: string, roles: readonly string[], records: TokenRecord[]) {
     this.#path = path
     this.#roles = roles
     this.#records = records
+    this.#mtimeMs = mtimeOf(path)
   }
 
   /** Open (or start) the token file at `path`; refuses a file readable by others. */
   static open (path: string, roles: readonly string[]): TokenStore {
     if (roles.length === 0) throw new TypeError('roles must not be empty')
-    if (!existsSync(path)) return new TokenStore(path, roles, [])
-    const data = JSON.parse(readSecretFile(path)) as { tokens?: TokenRecord[] }
-    return new TokenStore(path, roles, Array.isArray(data.tokens) ? data.tokens : [])
+    return new TokenStore(path, roles, readRecords(path))
   }
 
   get roles (): readonly string[] { return this.#roles }
@@ -78,6 +91,12 @@ export class TokenStore {
 
   /** The live record a presented token belongs to (constant-time hash comparison). */
   verify (token: string): TokenRecord | undefined {
+    // Another process (`token create`) may have changed the file: reload it when it did.
+    const mtime = mtimeOf(this.#path)
+    if (mtime !== this.#mtimeMs) {
+      this.#records = readRecords(this.#path)
+      this.#mtimeMs = mtime
+    }
     const presented = hashToken(token)
     let found: TokenRecord | undefined
     for (const record of this.#records) {
@@ -98,6 +117,7 @@ export class TokenStore {
 
   #save (): void {
     writeSecretFile(this.#path, JSON.stringify({ tokens: this.#records }, null, 2) + '\n', { overwrite: true })
+    this.#mtimeMs = mtimeOf(this.#path)
   }
 }
 

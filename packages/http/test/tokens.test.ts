@@ -53,3 +53,11 @@ test('bearerAuth: 401 without or with a bad token, 403 below the role, 200 at or
   t.is(ok.status, 200)
   t.deepEqual(await ok.json(), { by: 's' })
 })
+
+test('a token created by another process (another TokenStore on the same file) is seen at once', async (t) => {
+  const path = await tokenFile(t)
+  const running = TokenStore.open(path, ROLES)
+  running.create('first', 'viewer')
+  const { token } = TokenStore.open(path, ROLES).create('second', 'admin')
+  t.is(running.verify(token)?.name, 'second')
+})

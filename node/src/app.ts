@@ -1,0 +1,127 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { readKeyFile, type NodeKey } from '@lienthong/crypto'
+import { LienthongError, type Logger } from '@lienthong/errors'
+import { TokenStore } from '@lienthong/http'
+import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
+import type { NetworkFile } from '@lienthong/registry'
+import { openDatabase, type Database } from '@lienthong/store'
+import { readNodeConfig, type NodeConfig } from './config.js'
+import { NodeErrorCode } from './errors.js'
+import { createNodeHttpApp } from './http/app.js'
+import { NODE_TOKEN_ROLES, readNetworkFile } from './init.js'
+import { createLogger } from '@lienthong/cli'
+import { PeerLinks } from './peer-links.js'
+import { nodePaths } from './paths.js'
+import { catchUpOverHttp } from './registry-bootstrap.js'
+
+export interface NodeStartOptions {
+  data: string
+  listen?: string[]
+  http?: string
+  logger?: Logger
+}
+
+/** A running relay node; `close()` stops the parts in reverse order of start. */
+export interface RelayNode {
+  readonly key: NodeKey
+  readonly config: NodeConfig
+  readonly network: NetworkFile
+  readonly replica: RegistryReplica
+  readonly host: Host
+  readonly sync: RegistrySync
+  readonly links: PeerLinks
+  readonly httpUrl: string
+  close: () => Promise<void>
+}
+
+/** States whose nodes may hold a connection with us (suspended and revoked are cut off). */
+const CONNECTABLE = new Set(['trial', 'official'])
+
+export function splitHostPort (value: string): [string, string] {
+  const match = /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(value)
+  if (match?.[1] === undefined || match[2] === undefined) {
+    throw new LienthongError(NodeErrorCode.CONFIG_INVALID, `http must be HOST:PORT (got "${value}")`)
+  }
+  return [match[1], match[2]]
+}
+
+function listenOn (server: ServerType): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.once('listening', () => {
+      const addr = server.address()
+      if (addr === null || typeof addr === 'string') reject(new Error('HTTP server has no TCP address'))
+      else resolve(addr.port)
+    })
+  })
+}
+
+/** Build a relay node from its data folder: the composition root. */
+export async function startNode (options: NodeStartOptions): Promise<RelayNode> {
+  const paths = nodePaths(options.data)
+  const fileConfig = await readNodeConfig(paths.config)
+  const config: NodeConfig = {
+    ...fileConfig,
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.http === undefined ? {} : { http: options.http })
+  }
+  const log = options.logger ?? createLogger(config.log.level, 'lienthong-node')
+  const key = readKeyFile(paths.key)
+  const network = await readNetworkFile(paths.network)
+  const tokens = TokenStore.open(paths.tokens, NODE_TOKEN_ROLES)
+  const coordinatorPeerId = network.coordinator.peerId
+
+  const closers: Array<() => Promise<void>> = []
+  const close = async (): Promise<void> => {
+    for (const fn of closers.reverse()) {
+      try { await fn() } catch (err) { log.error({ err: (err as Error).message }, 'error while stopping') }
+    }
+  }
+  try {
+    const db: Database = await openDatabase(paths.db)
+    closers.push(() => db.close())
+    const replica = await RegistryReplica.open({ db, coordinatorKey: network.coordinatorKey, network: network.name, logger: log.child({ component: 'lienthong:node:registry' }) })
+    try {
+      const applied = await catchUpOverHttp(replica, network.coordinator.http, log)
+      log.info({ applied, seq: replica.seq }, 'registry caught up over HTTP')
+    } catch (err) {
+      // The coordinator may be away: keep working from the registry on disk.
+      log.warn({ err: (err as Error).message, seq: replica.seq }, 'coordinator HTTP unreachable; using the registry on disk')
+    }
+
+    const host = await createHost({
+      key,
+      listen: config.listen,
+      gate: {
+        isAllowed: (peerId) => {
+          if (peerId === coordinatorPeerId) return true
+          const node = replica.state.nodes.get(peerId)
+          return node !== undefined && CONNECTABLE.has(node.state)
+        }
+      }
+    })
+    closers.push(() => host.stop())
+
+    const sync = createRegistrySync({ host, replica, logger: log.child({ component: 'lienthong:node:sync' }) })
+    await sync.start()
+    closers.push(() => sync.stop())
+
+    const links = new PeerLinks({ host, replica, coordinator: { peerId: coordinatorPeerId, addresses: network.coordinator.addresses }, meshPeers: config.meshPeers, logger: log.child({ component: 'lienthong:node:links' }) })
+    // A registry change may revoke or suspend a peer: cut it off at once, then refresh the mesh.
+    replica.on('applied', () => { host.refreshGate(); links.refresh() })
+    links.start()
+    closers.push(() => { links.stop(); return Promise.resolve() })
+
+    const app = createNodeHttpApp({ replica, host, network, tokens, links, logger: log.child({ component: 'lienthong:node:http' }), startedAt: Date.now() })
+    const [hostname, portText] = splitHostPort(config.http)
+    const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
+    closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
+    const port = await listenOn(server)
+    const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+    log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
+    return { key, config, network, replica, host, sync, links, httpUrl, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
