@@ -11,7 +11,30 @@
  * | `!rlog-meta!`       | utf8 `head`                | u64 BE seq (8) ‖ entry hash (32)        |
  * | `!rlog-entry!`      | u64 BE seq (8)             | entry hash (32) ‖ opaque signed bytes   |
  * | `!rlog-checkpoint!` | u64 BE seq (8)             | opaque signed checkpoint bytes          |
- * | `!outbox!` `!inbox!` `!receipts!` `!dedupe!` `!blobs!` | reserved for the stores to come |
+ * | `!receipts!`        | reserved                   |                                         |
+ *
+ * Document flow (outbox.ts, inbox.ts, blob-store.ts). `id` is an envelope ULID (26 ASCII
+ * chars), `peer` a node PeerId string (printable ASCII, never 0x00), `T` a u64 BE time in ms,
+ * `seq` a u64 BE arrival number, `0` the byte 0x00; records use the binary layout of
+ * record-codec.ts (u32 BE length before every byte string):
+ *
+ * | namespace (prefix)   | key                             | value                                       |
+ * | -------------------- | ------------------------------- | ------------------------------------------- |
+ * | `!outbox!`           | id                              | v1 ‖ createdAt ‖ expiresAt ‖ payloadHash? ‖ recipients ‖ envelope bytes |
+ * | `!outbox-delivery!`  | id ‖ 0 ‖ peer                   | state ‖ attempts ‖ nextAttemptAt ‖ updatedAt ‖ receipt? ‖ last error? |
+ * | `!outbox-due!`       | `g` ‖ T ‖ id ‖ peer             | empty: queued deliveries by next attempt     |
+ * | `!outbox-due!`       | `p` ‖ peer ‖ 0 ‖ T ‖ id         | empty: the same, per peer                    |
+ * | `!outbox-status!`    | id ‖ 0 ‖ status envelope id     | code ‖ at ‖ from                             |
+ * | `!outbox-meta!`      | `c` ‖ state name                | u64 BE deliveries in that state              |
+ * | `!outbox-meta!`      | `p` ‖ peer                      | u64 BE queued deliveries to that peer (absent when 0) |
+ * | `!inbox!`            | seq                             | v1 ‖ id ‖ sender ‖ receivedAt ‖ payloadLength ‖ payloadHash? ‖ envelope bytes |
+ * | `!inbox-unacked!`    | seq                             | empty: entries not yet acknowledged          |
+ * | `!inbox-acked!`      | seq                             | u64 BE ackedAt                               |
+ * | `!dedupe!`           | id                              | seq ‖ receipt bytes (the original receipt)   |
+ * | `!blobs!`            | sha-256 (32) ‖ utf8 owner       | empty: one row per owner of the blob         |
+ *
+ * Blob contents live in files, `<blob folder>/<hex[0..2]>/<hex[2..64]>`; a write streams to
+ * `<blob folder>/tmp-<random>` and is renamed into place after fsync.
  *
  * Sequence numbers are stored as 8-byte big-endian integers so that LevelDB's
  * byte order is numeric order. The registry log's head record and its entries are
@@ -29,16 +52,28 @@ export const NAMESPACE = {
   REGISTRY_LOG_ENTRY: 'rlog-entry',
   /** Registry checkpoints by seq. */
   REGISTRY_LOG_CHECKPOINT: 'rlog-checkpoint',
-  /** Reserved: envelopes waiting to be delivered. */
+  /** Outbox records (envelopes this node sent) by envelope id. */
   OUTBOX: 'outbox',
-  /** Reserved: envelopes received. */
+  /** Envelopes received, by arrival seq. */
   INBOX: 'inbox',
   /** Reserved: signed receipts. */
   RECEIPTS: 'receipts',
-  /** Reserved: duplicate detection of received envelope ids. */
+  /** Received envelope id → arrival seq and original receipt (exactly-once). */
   DEDUPE: 'dedupe',
-  /** Reserved: index of content-addressed blobs. */
-  BLOBS: 'blobs'
+  /** Blob owners: sha-256 ‖ owner. */
+  BLOBS: 'blobs',
+  /** Outbox delivery state per (envelope id, recipient node). */
+  OUTBOX_DELIVERY: 'outbox-delivery',
+  /** Queued outbox deliveries by next attempt time (global and per peer). */
+  OUTBOX_DUE: 'outbox-due',
+  /** Status envelopes received for an outbox record. */
+  OUTBOX_STATUS: 'outbox-status',
+  /** Outbox queue depth counters. */
+  OUTBOX_META: 'outbox-meta',
+  /** Inbox entries not yet acknowledged, by arrival seq. */
+  INBOX_UNACKED: 'inbox-unacked',
+  /** Acknowledgement times of inbox entries, by arrival seq. */
+  INBOX_ACKED: 'inbox-acked'
 } as const
 
 /** One of the known namespace names. */
@@ -74,3 +109,21 @@ export const DEFAULT_FIRST_SEQ = 1
  * envelopes bound the queue to about 10 MiB.
  */
 export const DEFAULT_MAX_PENDING_OPS = 10_000
+
+/** Prefix of a blob temp file name in the blob folder (removed by `BlobStore.sweepTemp`). */
+export const BLOB_TEMP_PREFIX = 'tmp-'
+
+/**
+ * Bytes a blob write gathers before one file write: small chunks are coalesced so a
+ * stream of tiny chunks does not become one syscall each, and memory stays bounded.
+ */
+export const BLOB_WRITE_BUFFER_BYTES = 256 * 1024
+
+/** Default size of the chunks `BlobStore.read` yields. */
+export const BLOB_READ_CHUNK_BYTES = 64 * 1024
+
+/** Largest `limit` of one inbox page or one outbox `due` query. */
+export const MAX_PAGE_LIMIT = 10_000
+
+/** Page size `Inbox.follow` reads with. */
+export const FOLLOW_PAGE_LIMIT = 256

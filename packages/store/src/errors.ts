@@ -15,7 +15,27 @@ export const StoreErrorCode = {
   /** A LevelDB write failed; nothing of that batch was written. */
   WRITE_FAILED: 'store-write-failed',
   /** The database or committer is closed. */
-  CLOSED: 'store-closed'
+  CLOSED: 'store-closed',
+  /** A blob's SHA-256 differs from the expected hash; nothing was kept. */
+  BLOB_HASH_MISMATCH: 'blob-hash-mismatch',
+  /** A blob's length differs from the expected length; nothing was kept. */
+  BLOB_LENGTH_MISMATCH: 'blob-length-mismatch',
+  /** A blob exceeds `maxBytes`; nothing was kept. */
+  BLOB_TOO_LARGE: 'blob-too-large',
+  /** No blob with this hash is stored. */
+  BLOB_NOT_FOUND: 'blob-not-found',
+  /** The blob still has owners, so it was not deleted. */
+  BLOB_IN_USE: 'blob-in-use',
+  /** A file system operation on the blob folder failed; `meta.syscall` and `meta.errno` say which. */
+  BLOB_IO_FAILED: 'blob-io-failed',
+  /** An outbox record with this envelope id already exists. */
+  OUTBOX_DUPLICATE: 'outbox-duplicate',
+  /** No outbox record (or no delivery to that peer) with this id. */
+  OUTBOX_NOT_FOUND: 'outbox-not-found',
+  /** No inbox entry with this envelope id. */
+  INBOX_NOT_FOUND: 'inbox-not-found',
+  /** An inbox cursor that this store did not hand out. */
+  INBOX_BAD_CURSOR: 'inbox-bad-cursor'
 } as const
 
 export type StoreErrorCode = typeof StoreErrorCode[keyof typeof StoreErrorCode]

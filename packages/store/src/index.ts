@@ -8,6 +8,9 @@
  * - `RegistryLogStore`: the registry log's entries, head and checkpoints; appends are
  *   atomic, synced and must continue exactly from the head.
  * - `GroupCommitter`: coalesces concurrent writes into one synced batch per drain.
+ * - `BlobStore`: content-addressed payload files, streamed, hash-checked, owner-counted.
+ * - `Outbox`: envelopes sent, with a durable state machine per recipient node and a due index.
+ * - `Inbox`: envelopes received, exactly once, with the original receipt for duplicates.
  *
  * @example
  * ```ts
@@ -29,3 +32,17 @@ export {
 } from './registry-log.js'
 export { GroupCommitter, type GroupCommitterOptions, type GroupCommitterStats } from './group-committer.js'
 export { encodeSeq, decodeSeq } from './codec.js'
+export { BlobStore } from './blob-store.js'
+export { blobHashHex, type BlobHash, type BlobInfo, type BlobWriteOptions } from './blob-files.js'
+export {
+  Outbox, type OutboxSubmission, type OutboxRecord, type DueQuery, type DueDelivery, type OutboxOptions
+} from './outbox.js'
+export type {
+  DeliveryStateName, DeliveryState, DeliveryError, OutboxRecipient, OutboxStatus, OutboxRecordHead
+} from './outbox-codec.js'
+export type { OutboxCounts, PendingPeer } from './outbox-counters.js'
+export type { TransitionOptions } from './outbox-checks.js'
+export { Inbox } from './inbox.js'
+export type {
+  InboxItem, InboxEntry, AcceptResult, InboxListOptions, InboxPage, FollowOptions, InboxOptions
+} from './inbox-codec.js'

@@ -1,0 +1,295 @@
+import { LienthongError } from '@lienthong/errors'
+import { MAX_PAGE_LIMIT, NAMESPACE } from './constants.js'
+import type { BatchOp, Database, Namespace } from './database.js'
+import { StoreErrorCode } from './errors.js'
+import { GroupCommitter } from './group-committer.js'
+import { KeyedLock } from './keyed-lock.js'
+import {
+  childRange, decodeDelivery, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, dueGlobalKey,
+  duePeerKey, dueRange, encodeDelivery, encodeDueCursor, encodeRecord, encodeStatus, childSuffix, recordKey,
+  statusKey, type DeliveryState, type DuePosition, type OutboxRecipient, type OutboxRecordHead, type OutboxStatus
+} from './outbox-codec.js'
+import { OutboxCounters, type CounterDelta, type OutboxCounts, type PendingPeer } from './outbox-counters.js'
+import { checkSubmission, checkTransition, type TransitionOptions } from './outbox-checks.js'
+import { assertLimit, assertToken, assertUint, assertUlid } from './record-codec.js'
+
+/** What {@link Outbox.submit} stores: the signed envelope and where it goes. */
+export interface OutboxSubmission extends OutboxRecordHead {
+  /** When the first delivery attempt is due (ms). Default `createdAt`. */
+  firstAttemptAt?: number
+}
+
+/** An outbox record with every delivery's state and the statuses received for it. */
+export interface OutboxRecord extends OutboxRecordHead {
+  /** Each recipient with the state of the delivery to its node. */
+  recipients: Array<OutboxRecipient & { delivery: DeliveryState }>
+  /** One delivery per distinct recipient node, sorted by PeerId. */
+  deliveries: DeliveryState[]
+  /** Status envelopes received, in envelope id order. */
+  statuses: OutboxStatus[]
+}
+
+/** A query of {@link Outbox.due}. */
+export interface DueQuery {
+  /** Deliveries whose next attempt is at or before this time (ms) are due. */
+  now: number
+  /** At most this many (1 to {@link MAX_PAGE_LIMIT}). */
+  limit: number
+  /** Only deliveries to this node. */
+  peer?: string
+  /** Continue after this `cursor` of an earlier result (e.g. to look past deliveries in flight). */
+  after?: string
+}
+
+/** A queued delivery whose attempt is due, with what the delivery worker needs to send it. */
+export interface DueDelivery {
+  id: string
+  peerId: string
+  attempts: number
+  nextAttemptAt: number
+  createdAt: number
+  expiresAt: number
+  envelopeBytes: Uint8Array
+  payloadHash?: Uint8Array
+  /** Position in the due index, for `DueQuery.after`. */
+  cursor: string
+}
+
+/** Options of {@link Outbox.open}. */
+export interface OutboxOptions {
+  /** Bound on ops queued in the outbox's group committer. */
+  maxPendingOps?: number
+}
+
+const notFound = (id: string, peerId?: string): LienthongError =>
+  new LienthongError(StoreErrorCode.OUTBOX_NOT_FOUND, 'no such outbox record or delivery', peerId === undefined ? { id } : { id, peerId })
+
+/**
+ * Records of envelopes this node sent, with a state machine per recipient node:
+ * `queued` → `delivered` (receipt kept) or `failed` (reason), retries rescheduling the
+ * next attempt. Every write goes through one group committer as a synced batch, so a
+ * resolved `submit` or transition survives a crash; writes to one delivery are
+ * serialised. Queued deliveries are indexed by next attempt time, globally and per
+ * peer, and queue depth counters are kept exact in the same batches.
+ *
+ * @example
+ * ```ts
+ * const outbox = await Outbox.open(db)
+ * await outbox.submit({ id, envelopeBytes, recipients, createdAt, expiresAt }) // then answer 202
+ * for (const d of await outbox.due({ peer, now: Date.now(), limit: 256 })) send(d.envelopeBytes)
+ * await outbox.markDelivered(id, peer, receiptBytes)
+ * ```
+ */
+export class Outbox {
+  readonly #records: Namespace
+  readonly #deliveries: Namespace
+  readonly #due: Namespace
+  readonly #statuses: Namespace
+  readonly #counters: OutboxCounters
+  readonly #committer: GroupCommitter
+  readonly #locks = new KeyedLock()
+
+  private constructor (db: Database, counters: OutboxCounters, options: OutboxOptions) {
+    this.#records = db.namespace(NAMESPACE.OUTBOX)
+    this.#deliveries = db.namespace(NAMESPACE.OUTBOX_DELIVERY)
+    this.#due = db.namespace(NAMESPACE.OUTBOX_DUE)
+    this.#statuses = db.namespace(NAMESPACE.OUTBOX_STATUS)
+    this.#counters = counters
+    this.#committer = new GroupCommitter(counters.writer(db), { maxPendingOps: options.maxPendingOps, sync: true })
+  }
+
+  /** Open the outbox of `db`, loading its counters. */
+  static async open (db: Database, options: OutboxOptions = {}): Promise<Outbox> {
+    const counters = await OutboxCounters.load(db.namespace(NAMESPACE.OUTBOX_META))
+    return new Outbox(db, counters, options)
+  }
+
+  /**
+   * Store a record durably (one synced batch) with one `queued` delivery per distinct
+   * recipient node. Resolve before answering 202. `outbox-duplicate` if the id exists.
+   */
+  async submit (submission: OutboxSubmission): Promise<void> {
+    checkSubmission(submission)
+    const { firstAttemptAt, ...rest } = submission
+    const head: OutboxRecordHead = { ...rest, recipients: rest.recipients.map(r => ({ ...r })) }
+    const at = firstAttemptAt ?? head.createdAt
+    const peers = [...new Set(head.recipients.map(r => r.nodePeerId))]
+    const value = encodeRecord(head)
+    await this.#locks.run(head.id, async () => {
+      if (await this.#records.has(recordKey(head.id))) {
+        throw new LienthongError(StoreErrorCode.OUTBOX_DUPLICATE, 'an outbox record with this id exists', { id: head.id })
+      }
+      const ops: BatchOp[] = [{ type: 'put', namespace: this.#records, key: recordKey(head.id), value }]
+      for (const peerId of peers) {
+        const delivery: DeliveryState = { peerId, state: 'queued', attempts: 0, nextAttemptAt: at, updatedAt: head.createdAt }
+        ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(head.id, peerId), value: encodeDelivery(delivery) })
+        ops.push(...this.#dueOps('put', { at, id: head.id, peer: peerId }))
+      }
+      ops.push(this.#counters.marker({ states: { queued: peers.length }, peers: peers.map(p => [p, 1] as const) }))
+      await this.#committer.put(ops)
+    })
+  }
+
+  /** The record with every recipient's delivery state and its statuses, or undefined. */
+  async get (id: string): Promise<OutboxRecord | undefined> {
+    assertUlid(id)
+    const raw = await this.#records.get(recordKey(id))
+    if (raw === undefined) return undefined
+    const head = decodeRecord(id, raw)
+    const deliveries = (await this.#deliveries.iterator(childRange(id)).all())
+      .map(([key, value]) => decodeDelivery(childSuffix(key), value))
+    const statuses = (await this.#statuses.iterator(childRange(id)).all())
+      .map(([key, value]) => decodeStatus(childSuffix(key), value))
+    const byPeer = new Map(deliveries.map(d => [d.peerId, d]))
+    const recipients = head.recipients.map(r => {
+      const delivery = byPeer.get(r.nodePeerId)
+      if (delivery === undefined) {
+        throw new LienthongError(StoreErrorCode.CORRUPT, 'outbox delivery missing', { reason: 'outbox-delivery-missing', id })
+      }
+      return { ...r, delivery }
+    })
+    return { ...head, recipients, deliveries, statuses }
+  }
+
+  /**
+   * Queued deliveries whose next attempt is at or before `now`, oldest next attempt
+   * first and in id order among equal times (for first attempts, which are due at
+   * `createdAt`, that is id order). Reads the due index only: no full scan.
+   */
+  async due (query: DueQuery): Promise<DueDelivery[]> {
+    assertUint(query.now, 'now')
+    assertLimit(query.limit, MAX_PAGE_LIMIT)
+    if (query.peer !== undefined) assertToken(query.peer, 'peer')
+    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(query.now, query.peer)
+    if (query.after !== undefined) {
+      const from = typeof query.after === 'string' ? decodeDueCursor(query.after) : undefined
+      if (from === undefined || (query.peer !== undefined && from.peer !== query.peer)) throw new TypeError('after is not a due cursor')
+      delete range.gte
+      range.gt = query.peer === undefined ? dueGlobalKey(from) : duePeerKey(from)
+    }
+    const keys = await this.#due.keys({ ...range, limit: query.limit }).all()
+    const positions = keys.map(key => decodeDueKey(key, query.peer) ?? this.#corruptDue())
+    if (positions.length === 0) return []
+    const [records, deliveries] = await Promise.all([
+      this.#records.getMany(positions.map(p => recordKey(p.id))),
+      this.#deliveries.getMany(positions.map(p => deliveryKey(p.id, p.peer)))
+    ])
+    return positions.map((p, i) => {
+      const rawRecord = records[i]
+      const rawDelivery = deliveries[i]
+      if (rawRecord === undefined || rawDelivery === undefined) return this.#corruptDue()
+      const head = decodeRecord(p.id, rawRecord)
+      const delivery = decodeDelivery(p.peer, rawDelivery)
+      const due: DueDelivery = {
+        id: p.id,
+        peerId: p.peer,
+        attempts: delivery.attempts,
+        nextAttemptAt: p.at,
+        createdAt: head.createdAt,
+        expiresAt: head.expiresAt,
+        envelopeBytes: head.envelopeBytes,
+        cursor: encodeDueCursor(p)
+      }
+      if (head.payloadHash !== undefined) due.payloadHash = head.payloadHash
+      return due
+    })
+  }
+
+  /** Recipient nodes with queued deliveries and how many (from the counters, no scan). */
+  pendingPeers (): PendingPeer[] {
+    return this.#counters.pendingPeers()
+  }
+
+  /** Deliveries per state, exact across restarts. */
+  counts (): OutboxCounts {
+    return this.#counters.counts()
+  }
+
+  /**
+   * Record the recipient's receipt: `queued` (or a late receipt after `failed`) →
+   * `delivered`. Returns false, changing nothing, if already delivered.
+   */
+  async markDelivered (id: string, peerId: string, receipt: Uint8Array, options: TransitionOptions = {}): Promise<boolean> {
+    checkTransition(id, peerId, options)
+    if (!(receipt instanceof Uint8Array)) throw new TypeError('receipt must be a Uint8Array')
+    const copy = receipt.slice()
+    return await this.#transition(id, peerId, options.at, (cur, at) => cur.state === 'delivered'
+      ? undefined
+      : { ...cur, state: 'delivered', updatedAt: at, receipt: copy })
+  }
+
+  /**
+   * A failed attempt of a queued delivery: count it, keep the reason, reschedule it at
+   * `nextAttemptAt`. Returns false, changing nothing, unless the delivery is queued.
+   */
+  async markAttemptFailed (id: string, peerId: string, code: string, nextAttemptAt: number,
+    options: TransitionOptions = {}): Promise<boolean> {
+    checkTransition(id, peerId, options, code)
+    assertUint(nextAttemptAt, 'nextAttemptAt')
+    return await this.#transition(id, peerId, options.at, (cur, at) => cur.state !== 'queued'
+      ? undefined
+      : { ...cur, attempts: cur.attempts + 1, nextAttemptAt, updatedAt: at, lastError: { code, message: options.message ?? '', at } })
+  }
+
+  /** Give up on a queued delivery with a reason (e.g. `expired`). Returns false unless it was queued. */
+  async markFailed (id: string, peerId: string, code: string, options: TransitionOptions = {}): Promise<boolean> {
+    checkTransition(id, peerId, options, code)
+    return await this.#transition(id, peerId, options.at, (cur, at) => cur.state !== 'queued'
+      ? undefined
+      : { ...cur, state: 'failed', updatedAt: at, lastError: { code, message: options.message ?? '', at } })
+  }
+
+  /** Append a status received for record `id` (idempotent per status envelope id). */
+  async addStatus (id: string, status: OutboxStatus): Promise<void> {
+    assertUlid(id)
+    if (typeof status !== 'object' || status === null) throw new TypeError('status must be an object')
+    assertToken(status.code, 'status code')
+    assertUint(status.at, 'status at')
+    assertToken(status.from, 'status from')
+    assertUlid(status.envelopeId, 'status envelopeId')
+    if (!await this.#records.has(recordKey(id))) throw notFound(id)
+    const value = encodeStatus(status)
+    await this.#committer.put([{ type: 'put', namespace: this.#statuses, key: statusKey(id, status.envelopeId), value }])
+  }
+
+  /** Wait for accepted writes and refuse new ones (`store-closed`). Does not close the database. */
+  async close (): Promise<void> {
+    await this.#committer.close()
+  }
+
+  async #transition (id: string, peerId: string, when: number | undefined,
+    change: (cur: DeliveryState, at: number) => DeliveryState | undefined): Promise<boolean> {
+    const at = when ?? Date.now()
+    return await this.#locks.run(`${id}\0${peerId}`, async () => {
+      const key = deliveryKey(id, peerId)
+      const raw = await this.#deliveries.get(key)
+      if (raw === undefined) throw notFound(id, peerId)
+      const cur = decodeDelivery(peerId, raw)
+      const next = change(cur, at)
+      if (next === undefined) return false
+      const ops: BatchOp[] = [{ type: 'put', namespace: this.#deliveries, key, value: encodeDelivery(next) }]
+      if (cur.state === 'queued') ops.push(...this.#dueOps('del', { at: cur.nextAttemptAt, id, peer: peerId }))
+      if (next.state === 'queued') ops.push(...this.#dueOps('put', { at: next.nextAttemptAt, id, peer: peerId }))
+      if (cur.state !== next.state) {
+        const delta: CounterDelta = {
+          states: { [cur.state]: -1, [next.state]: 1 },
+          peers: cur.state === 'queued' ? [[peerId, -1]] : next.state === 'queued' ? [[peerId, 1]] : []
+        }
+        ops.push(this.#counters.marker(delta))
+      }
+      await this.#committer.put(ops)
+      return true
+    })
+  }
+
+  #dueOps (type: 'put' | 'del', p: DuePosition): BatchOp[] {
+    const keys = [dueGlobalKey(p), duePeerKey(p)]
+    return keys.map(key => type === 'put'
+      ? { type, namespace: this.#due, key, value: new Uint8Array(0) }
+      : { type, namespace: this.#due, key })
+  }
+
+  #corruptDue (): never {
+    throw new LienthongError(StoreErrorCode.CORRUPT, 'outbox due index is inconsistent', { reason: 'outbox-due-malformed' })
+  }
+}
