@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Logger } from '@lienthong/errors'
 import { errorFunnel, notFound, registryRoutes } from '@lienthong/http'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
-import type { AppliedEntry, NetworkFile } from '@lienthong/registry'
+import type { NetworkFile } from '@lienthong/registry'
 
 export interface HttpAppComponents {
   replica: RegistryReplica
@@ -23,18 +23,7 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.onError(errorFunnel({ logger: c.logger, statusOf: (code) => STATUS_BY_CODE[code] }))
   app.notFound(notFound)
 
-  app.route('/v1/registry', registryRoutes({
-    state: () => c.replica.state,
-    entriesAfter: (seq, limit) => {
-      const out: AppliedEntry[] = []
-      for (let s = seq + 1; s <= c.replica.seq && out.length < limit; s++) {
-        const entry = c.replica.entry(s)
-        if (entry !== undefined) out.push(entry)
-      }
-      return out
-    },
-    latestCheckpoint: () => c.replica.latestCheckpoint
-  }))
+  app.route('/v1/registry', registryRoutes(c.replica))
 
   app.get('/v1/health', (ctx) => {
     const state = c.replica.state

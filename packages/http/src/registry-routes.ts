@@ -7,11 +7,11 @@ import { HttpErrorCode } from './errors.js'
 import { HttpError } from './problem.js'
 import { intQuery } from './request.js'
 
-/** What the public registry routes read: the committed registry of a node or the coordinator. */
+/** What the public registry routes read: the committed registry of a node or the coordinator (a RegistryReplica fits). */
 export interface RegistrySource {
-  state: () => RegistryState
-  entriesAfter: (seq: number, limit: number) => AppliedEntry[]
-  latestCheckpoint: () => { checkpoint: Checkpoint, signed: SignedCheckpoint } | undefined
+  readonly state: RegistryState
+  entry: (seq: number) => AppliedEntry | undefined
+  readonly latestCheckpoint: { checkpoint: Checkpoint, signed: SignedCheckpoint } | undefined
 }
 
 const NODE_STATES: readonly NodeState[] = ['trial', 'official', 'suspended', 'revoked']
@@ -29,12 +29,12 @@ export function registryRoutes (source: RegistrySource): Hono {
       throw new HttpError(400, HttpErrorCode.BAD_QUERY, 'query parameter "status" must be active or retired', { field: 'status' })
     }
     const q = c.req.query('q')
-    const orgs = listOrgs(source.state(), { ...(status === undefined ? {} : { status }), ...(q === undefined || q === '' ? {} : { q }) })
+    const orgs = listOrgs(source.state, { ...(status === undefined ? {} : { status }), ...(q === undefined || q === '' ? {} : { q }) })
     return c.json({ count: orgs.length, orgs: orgs.map(orgJson) })
   })
   app.get('/orgs/:code', (c) => {
     const code = c.req.param('code')
-    const state = source.state()
+    const state = source.state
     const org = state.orgs.get(code)
     if (org === undefined) throw new HttpError(404, 'unknown-org', `no organisation has the code ${code}`, { code })
     const resolution = resolveOrg(state, code)
@@ -48,11 +48,11 @@ export function registryRoutes (source: RegistrySource): Hono {
     if (state !== undefined && !NODE_STATES.includes(state as NodeState)) {
       throw new HttpError(400, HttpErrorCode.BAD_QUERY, `query parameter "state" must be one of ${NODE_STATES.join(', ')}`, { field: 'state' })
     }
-    const nodes = listNodes(source.state(), state === undefined ? {} : { state: state as NodeState })
+    const nodes = listNodes(source.state, state === undefined ? {} : { state: state as NodeState })
     return c.json({ count: nodes.length, nodes: nodes.map((n) => nodeJson(n)) })
   })
   app.get('/services', (c) => {
-    const services = listServices(source.state())
+    const services = listServices(source.state)
     return c.json({ count: services.length, services: services.map(serviceJson) })
   })
   app.get('/log', (c) => {
@@ -60,13 +60,17 @@ export function registryRoutes (source: RegistrySource): Hono {
     const since = raw === '-1' ? -1 : intQuery(c, 'since', -1)
     const limit = intQuery(c, 'limit', LOG_PAGE_LIMIT, LOG_PAGE_LIMIT)
     if (limit < 1) throw new HttpError(400, HttpErrorCode.BAD_QUERY, 'query parameter "limit" must be at least 1', { field: 'limit' })
-    const entries = source.entriesAfter(since, limit)
-    const head = source.state().seq
+    const head = source.state.seq
+    const entries: AppliedEntry[] = []
+    for (let seq = since + 1; seq <= head && entries.length < limit; seq++) {
+      const entry = source.entry(seq)
+      if (entry !== undefined) entries.push(entry)
+    }
     const last = entries.at(-1)?.seq ?? since
     return c.json({ head, entries: entries.map(entryJson), next: last < head ? `?since=${last}` : null })
   })
   app.get('/checkpoint', (c) => {
-    const held = source.latestCheckpoint()
+    const held = source.latestCheckpoint
     if (held === undefined) throw new HttpError(404, 'no-checkpoint', 'no checkpoint has been signed yet')
     return c.json({
       seq: held.checkpoint.seq,
