@@ -6,9 +6,11 @@ import { LienthongError, type Logger } from '@lienthong/errors'
 import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
 import { parseNetworkFile, type NetworkFile, type NetworkParams } from '@lienthong/registry'
 import { openDatabase, type Database } from '@lienthong/store'
+import { TokenStore } from '@lienthong/http'
 import { readConfig, type CoordinatorConfig } from './config.js'
+import { ADMIN_ROLES } from './roles.js'
 import { CoordinatorErrorCode } from './errors.js'
-import { createHttpApp } from './http.js'
+import { createHttpApp } from './http/app.js'
 import { createLogger } from '@lienthong/cli'
 import { coordinatorPaths } from './paths.js'
 
@@ -103,7 +105,16 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     await sync.start()
     closers.push(() => sync.stop())
 
-    const app = createHttpApp({ replica, host, network, logger: log.child({ component: 'lienthong:coordinator:http' }), startedAt: Date.now() })
+    const tokens = TokenStore.open(paths.tokens, ADMIN_ROLES)
+    const auditLog = log.child({ component: 'lienthong:coordinator:audit' })
+    const app = createHttpApp({
+      replica, host, network, key, tokens,
+      // Until the persistent audit log is wired (membership store), admin actions go to the log.
+      audit: (entry) => { auditLog.info(entry, 'admin action'); return Promise.resolve() },
+      conformancePassed: () => false,
+      logger: log.child({ component: 'lienthong:coordinator:http' }),
+      startedAt: Date.now()
+    })
     const [hostname, portText] = splitHostPort(config.http)
     const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))

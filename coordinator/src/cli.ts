@@ -7,6 +7,9 @@ usage:
   lienthong-coordinator init  --data DIR [--name NETWORK] [--listen MULTIADDR] [--http HOST:PORT]
   lienthong-coordinator start --data DIR [--listen MULTIADDR] [--http HOST:PORT]
   lienthong-coordinator directory import FILE --data DIR [--dry-run] [--format csv|json|text] [--as-of YYYY-MM-DD]
+  lienthong-coordinator token create --data DIR --role viewer|operator|security|admin --name NAME
+  lienthong-coordinator token revoke --data DIR --name NAME
+  lienthong-coordinator token list   --data DIR
   lienthong-coordinator help [COMMAND]
 
 init   creates DIR with the coordinator key (0600), network.json (give it to agencies),

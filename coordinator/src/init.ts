@@ -1,5 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
-import { generateNodeKey, writeKeyFile } from '@lienthong/crypto'
+import { generateNodeKey, writeKeyFile, writeSecretFile } from '@lienthong/crypto'
+import { TokenStore } from '@lienthong/http'
+import { ADMIN_ROLES } from './roles.js'
 import { LienthongError } from '@lienthong/errors'
 import { RegistryReplica } from '@lienthong/protocol'
 import { createNetworkFile, directoryOps, isNetworkName, RegistryWriter, type NetworkFile } from '@lienthong/registry'
@@ -21,6 +23,8 @@ export interface InitResult {
   config: CoordinatorConfig
   seq: number
   orgs: number
+  /** The first admin token (also in admin-token, mode 0600). */
+  adminToken: string
 }
 
 export const DEFAULT_NETWORK_NAME = 'lienthong'
@@ -56,6 +60,8 @@ export async function initCoordinator (options: InitOptions): Promise<InitResult
     http: config.publicUrl !== '' ? config.publicUrl : `http://${config.http}`
   })
   await writeFile(paths.network, JSON.stringify(network, null, 2) + '\n', { mode: 0o644 })
+  const { token: adminToken } = TokenStore.open(paths.tokens, ADMIN_ROLES).create('admin', 'admin')
+  writeSecretFile(paths.adminToken, adminToken + '\n')
 
   const db = await openDatabase(paths.db)
   try {
@@ -69,7 +75,7 @@ export async function initCoordinator (options: InitOptions): Promise<InitResult
       maxEnvelopeBytes: config.network.maxEnvelopeBytes,
       stalenessLimitMs: config.network.stalenessLimitMs
     }], { actor: 'system', reason: 'network parameters from config.json' })
-    return { network, config, seq: replica.seq, orgs: replica.state.orgs.size }
+    return { network, config, seq: replica.seq, orgs: replica.state.orgs.size, adminToken }
   } finally {
     await db.close()
   }

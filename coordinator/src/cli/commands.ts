@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { readKeyFile } from '@lienthong/crypto'
+import { TokenStore } from '@lienthong/http'
+import { ADMIN_ROLES } from '../roles.js'
 import { LienthongError } from '@lienthong/errors'
 import { listOption, optionalOption, requiredOption, waitForStopSignal, type Command } from '@lienthong/cli'
 import { RegistryReplica } from '@lienthong/protocol'
@@ -20,6 +22,8 @@ Creates DIR (which must be empty or absent) with:
   coordinator.key   the coordinator's ed25519 key (mode 0600; back it up, never share it)
   config.json       every setting with its default
   network.json      the network's trust anchor: give it to every agency that joins
+  admin-token       the first admin API token (mode 0600), also printed once
+  tokens.json       API tokens, stored hashed (mode 0600)
   db/               the registry log: genesis, the national directory, network parameters`,
   async run (values) {
     const listen = listOption(values, 'listen')
@@ -32,6 +36,8 @@ Creates DIR (which must be empty or absent) with:
   registry            ${result.seq + 1} entries, ${result.orgs} organisations (national directory)
   network file        ${paths.network}   (give this to agencies)
   key                 ${paths.key}   (mode 0600; back it up)
+  admin token         ${result.adminToken}
+                      (shown once; also in ${paths.adminToken}, mode 0600)
 next: lienthong-coordinator start --data ${paths.data}`)
     return 0
   }
@@ -113,4 +119,51 @@ after fixing it).`,
   }
 }
 
-export const COMMANDS: readonly Command[] = [init, start, directoryImport]
+const tokenCreate: Command = {
+  name: 'token create',
+  options: { data: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+  help: `lienthong-coordinator token create --data DIR --role viewer|operator|security|admin --name NAME
+
+Creates an admin API token and prints it once; only its hash is stored (tokens.json, 0600).
+Roles, weakest first: viewer (read), operator (joins, organisations, suspend/resume, promote),
+security (revoke, reinstate), admin (everything). A running coordinator sees the token at once.
+The token's NAME is recorded as the actor of every action done with it.`,
+  run (values) {
+    const paths = coordinatorPaths(requiredOption(values, 'data'))
+    const store = TokenStore.open(paths.tokens, ADMIN_ROLES)
+    const { token, record } = store.create(requiredOption(values, 'name'), requiredOption(values, 'role'))
+    console.log(`token "${record.name}" (${record.role}) created; it is shown only now:\n${token}`)
+    return Promise.resolve(0)
+  }
+}
+
+const tokenRevoke: Command = {
+  name: 'token revoke',
+  options: { data: { type: 'string' }, name: { type: 'string' } },
+  help: `lienthong-coordinator token revoke --data DIR --name NAME
+
+Revokes every live token with that name; a running coordinator refuses it at once.`,
+  run (values) {
+    const paths = coordinatorPaths(requiredOption(values, 'data'))
+    const name = requiredOption(values, 'name')
+    const revoked = TokenStore.open(paths.tokens, ADMIN_ROLES).revoke(name)
+    if (!revoked) throw new LienthongError('token-not-found', `no live token named "${name}"`, { name })
+    console.log(`token "${name}" revoked`)
+    return Promise.resolve(0)
+  }
+}
+
+const tokenList: Command = {
+  name: 'token list',
+  options: { data: { type: 'string' } },
+  help: 'lienthong-coordinator token list --data DIR\n\nLists token names, roles and dates (never the tokens).',
+  run (values) {
+    const paths = coordinatorPaths(requiredOption(values, 'data'))
+    for (const r of TokenStore.open(paths.tokens, ADMIN_ROLES).list()) {
+      console.log(`${r.name}\t${r.role}\tcreated ${r.createdAt}${r.revokedAt === undefined ? '' : `\trevoked ${r.revokedAt}`}`)
+    }
+    return Promise.resolve(0)
+  }
+}
+
+export const COMMANDS: readonly Command[] = [init, start, directoryImport, tokenCreate, tokenRevoke, tokenList]

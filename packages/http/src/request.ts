@@ -2,9 +2,10 @@ import type { Context } from 'hono'
 import { HttpErrorCode } from './errors.js'
 import { HttpError } from './problem.js'
 
-/** Parse a JSON body or throw a 400 `bad-json` that says why. */
-export async function readJson (c: Context, maxBytes = 1 << 20): Promise<unknown> {
+/** Parse a JSON body or throw a 400 `bad-json` that says why (`optional`: an empty body reads as `{}`). */
+export async function readJson (c: Context, maxBytes = 1 << 20, options: { optional?: boolean } = {}): Promise<unknown> {
   const text = await c.req.text()
+  if (options.optional === true && text.trim() === '') return {}
   if (Buffer.byteLength(text) > maxBytes) throw new HttpError(413, HttpErrorCode.TOO_LARGE, `JSON body larger than ${maxBytes} bytes`, { limit: maxBytes })
   try {
     return JSON.parse(text) as unknown

@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import type { Logger } from '@lienthong/errors'
-import { errorFunnel, notFound, registryRoutes } from '@lienthong/http'
+import type { NodeKey } from '@lienthong/crypto'
+import { errorFunnel, notFound, registryRoutes, type TokenStore } from '@lienthong/http'
+import { adminRegistryRoutes, type AuditFn } from './admin-registry.js'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
 
@@ -8,13 +10,34 @@ export interface HttpAppComponents {
   replica: RegistryReplica
   host: Host
   network: NetworkFile
+  key: NodeKey
+  tokens: TokenStore
+  audit: AuditFn
+  conformancePassed: (peerId: string) => boolean
   logger: Logger
   startedAt: number
 }
 
+/** HTTP status of each error code the coordinator API can return (architecture §7). */
 const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 413 | 422 | 503> = {
   'registry-unknown-org': 404,
-  'registry-unknown-node': 404
+  'registry-unknown-node': 404,
+  'registry-unknown-service': 404,
+  'registry-bad-op': 400,
+  'registry-bad-org-code': 400,
+  'registry-bad-param': 400,
+  'registry-org-exists': 409,
+  'registry-node-exists': 409,
+  'registry-code-closed': 409,
+  'registry-bad-transition': 409,
+  'registry-merge-target-retired': 409,
+  'registry-org-hosted': 409,
+  'registry-successor-required': 422,
+  'registry-remediation-required': 422,
+  'registry-org-not-hosted': 422,
+  'token-exists': 409,
+  'token-bad-role': 400,
+  'token-bad-name': 400
 }
 
 /** The coordinator's HTTP API: public registry endpoints and health (admin API: issue 5). */
@@ -24,6 +47,7 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.notFound(notFound)
 
   app.route('/v1/registry', registryRoutes(c.replica))
+  app.route('/v1', adminRegistryRoutes({ replica: c.replica, key: c.key, tokens: c.tokens, audit: c.audit, conformancePassed: c.conformancePassed }))
 
   app.get('/v1/health', (ctx) => {
     const state = c.replica.state

@@ -1,0 +1,141 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { NodeKey } from '@lienthong/crypto'
+import { bearerAuth, HttpError, HttpErrorCode, readJson, type TokenStore } from '@lienthong/http'
+import type { RegistryReplica } from '@lienthong/protocol'
+import { nodeJson, orgJson, parseOp, serviceJson, type RegistryOp } from '@lienthong/registry'
+
+/** Records an admin action in the audit log (who, what, target, why). */
+export type AuditFn = (entry: { actor: string, action: string, target: string, reason?: string, detail?: Record<string, unknown> }) => Promise<void>
+
+export interface AdminRegistryComponents {
+  replica: RegistryReplica
+  key: NodeKey
+  tokens: TokenStore
+  audit: AuditFn
+  /** Whether a trial node has passed the conformance exchange (promote needs it unless forced). */
+  conformancePassed: (peerId: string) => boolean
+}
+
+type Env = { Variables: { tokenName: string, tokenRole: string } }
+
+const reasonSchema = z.string().trim().min(1).max(2000)
+
+function parse<T> (schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const first = result.error.issues[0]
+  const field = first?.path.join('.') || '(body)'
+  throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${first?.message ?? 'invalid'}`, { field })
+}
+
+/**
+ * Admin routes that change the registry: organisations, node states, services. Each change is
+ * validated as a registry op (`parseOp`), appended signed with the caller's token name as actor
+ * and the given reason, then written to the audit log.
+ */
+export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
+  const app = new Hono<Env>()
+  const operator = bearerAuth(c.tokens, 'operator')
+  const security = bearerAuth(c.tokens, 'security')
+
+  async function apply (actor: string, action: string, target: string, ops: RegistryOp[], reason: string | undefined, detail?: Record<string, unknown>): Promise<number> {
+    const valid = ops.map((op) => parseOp(op))
+    const applied = await c.replica.append(c.key, valid, { actor, ...(reason === undefined ? {} : { reason }) })
+    await c.audit({ actor, action, target, ...(reason === undefined ? {} : { reason }), detail: { ...detail, seq: applied.at(-1)?.seq ?? null } })
+    return applied.at(-1)?.seq ?? c.replica.seq
+  }
+
+  const orgCreate = z.object({
+    code: z.string(), name: z.string(), level: z.number().int().optional(), parent: z.string().optional(),
+    kind: z.enum(['ministry', 'province', 'council', 'agency', 'unit']).optional(), aliases: z.array(z.string()).optional(), reason: reasonSchema.optional()
+  }).strict()
+  app.post('/orgs', operator, async (ctx) => {
+    const { reason, ...fields } = parse(orgCreate, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'org.create', fields.code, [{ type: 'org.create', ...fields }], reason)
+    return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(fields.code)!) }, 201)
+  })
+
+  const orgPatch = z.object({
+    name: z.string().optional(), level: z.number().int().optional(), parent: z.string().optional(),
+    kind: z.enum(['ministry', 'province', 'council', 'agency', 'unit']).optional(), aliases: z.array(z.string()).optional(),
+    retire: z.object({ successor: z.string().optional() }).strict().optional(), reason: reasonSchema.optional()
+  }).strict()
+  app.patch('/orgs/:code', operator, async (ctx) => {
+    const code = ctx.req.param('code')
+    const { reason, name, retire, ...fields } = parse(orgPatch, await readJson(ctx))
+    const ops: RegistryOp[] = []
+    if (name !== undefined) ops.push({ type: 'org.rename', code, name })
+    if (Object.keys(fields).length > 0) ops.push({ type: 'org.update', code, fields })
+    if (retire !== undefined) ops.push({ type: 'org.retire', code, ...(retire.successor === undefined ? {} : { successor: retire.successor }) })
+    if (ops.length === 0) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'nothing to change: give name, level, parent, kind, aliases or retire', { field: '(body)' })
+    const seq = await apply(ctx.get('tokenName'), 'org.update', code, ops, reason)
+    return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(code)!) })
+  })
+
+  const merge = z.object({ from: z.array(z.string()).min(1), name: z.string().optional(), at: z.number().int().optional(), reason: reasonSchema.optional() }).strict()
+  app.post('/orgs/:code/merge', operator, async (ctx) => {
+    const into = ctx.req.param('code')
+    const { reason, from, name, at } = parse(merge, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'org.merge', into, [{ type: 'org.merge', from, into, ...(name === undefined ? {} : { name }), ...(at === undefined ? {} : { at }) }], reason)
+    return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(into)!) })
+  })
+
+  const withReason = z.object({ reason: reasonSchema }).strict()
+  const optionalReason = z.object({ reason: reasonSchema.optional() }).strict()
+  const promote = z.object({ force: z.boolean().optional(), reason: reasonSchema.optional() }).strict()
+
+  app.post('/nodes/:peerId/promote', operator, async (ctx) => {
+    const peerId = ctx.req.param('peerId')
+    const body = parse(promote, await readJson(ctx, 1 << 20, { optional: true }))
+    if (!c.conformancePassed(peerId)) {
+      if (body.force !== true || body.reason === undefined) {
+        throw new HttpError(409, 'conformance-required', 'this node has not passed the conformance exchange; pass {"force": true, "reason": "..."} to promote anyway', { peerId })
+      }
+    }
+    const seq = await apply(ctx.get('tokenName'), 'node.promote', peerId, [{ type: 'node.promote', peerId }], body.reason, { forced: body.force === true })
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
+  app.post('/nodes/:peerId/suspend', operator, async (ctx) => {
+    const peerId = ctx.req.param('peerId')
+    const { reason } = parse(withReason, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'node.suspend', peerId, [{ type: 'node.suspend', peerId, reason }], reason)
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
+  app.post('/nodes/:peerId/resume', operator, async (ctx) => {
+    const peerId = ctx.req.param('peerId')
+    const { reason } = parse(optionalReason, await readJson(ctx, 1 << 20, { optional: true }))
+    const seq = await apply(ctx.get('tokenName'), 'node.resume', peerId, [{ type: 'node.resume', peerId }], reason)
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
+  const revoke = z.object({ incident: z.string().trim().min(1).max(200), reason: reasonSchema.optional() }).strict()
+  app.post('/nodes/:peerId/revoke', security, async (ctx) => {
+    const peerId = ctx.req.param('peerId')
+    const { incident, reason } = parse(revoke, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'node.revoke', peerId, [{ type: 'node.revoke', peerId, incident }], reason ?? `security incident ${incident}`, { incident })
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
+  const reinstate = z.object({
+    remediation: z.object({ summary: z.string().trim().min(1).max(4000), ref: z.string().max(200).optional() }).strict(),
+    to: z.enum(['trial', 'official']), reason: reasonSchema.optional()
+  }).strict()
+  app.post('/nodes/:peerId/reinstate', security, async (ctx) => {
+    const peerId = ctx.req.param('peerId')
+    const { remediation, to, reason } = parse(reinstate, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'node.reinstate', peerId, [{ type: 'node.reinstate', peerId, remediation, to }], reason ?? `remediation: ${remediation.summary.slice(0, 200)}`)
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
+
+  const service = z.object({ id: z.string(), org: z.string(), name: z.string(), description: z.string().optional(), protocol: z.string(), reason: reasonSchema.optional() }).strict()
+  app.post('/services', operator, async (ctx) => {
+    const { reason, ...fields } = parse(service, await readJson(ctx))
+    const seq = await apply(ctx.get('tokenName'), 'service.upsert', fields.id, [{ type: 'service.upsert', ...fields }], reason)
+    return ctx.json({ seq, service: serviceJson(c.replica.state.services.get(fields.id)!) }, 201)
+  })
+  app.delete('/services/:id', operator, async (ctx) => {
+    const id = ctx.req.param('id')
+    const seq = await apply(ctx.get('tokenName'), 'service.remove', id, [{ type: 'service.remove', id }], ctx.req.query('reason'))
+    return ctx.json({ seq, removed: id })
+  })
+  return app
+}
