@@ -4,7 +4,9 @@ import { LienthongError, type Logger } from '@lienthong/errors'
 import { TokenStore } from '@lienthong/http'
 import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
-import { openDatabase, type Database } from '@lienthong/store'
+import { BlobStore, Inbox, Outbox, openDatabase, type Database } from '@lienthong/store'
+import { createRelay, type Relay } from '@lienthong/relay'
+import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client'
 import { readNodeConfig, type NodeConfig } from './config.js'
 import { NodeErrorCode } from './errors.js'
 import { createNodeHttpApp } from './http/app.js'
@@ -30,9 +32,14 @@ export interface RelayNode {
   readonly host: Host
   readonly sync: RegistrySync
   readonly links: PeerLinks
+  readonly relay: Relay
+  readonly metrics: MetricsRegistry
   readonly httpUrl: string
   close: () => Promise<void>
 }
+
+/** Reported in health and heartbeats. */
+export const NODE_VERSION = '0.1.0'
 
 /** States whose nodes may hold a connection with us (suspended and revoked are cut off). */
 const CONNECTABLE = new Set(['trial', 'official'])
@@ -112,14 +119,40 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     links.start()
     closers.push(() => { links.stop(); return Promise.resolve() })
 
-    const app = createNodeHttpApp({ replica, host, network, tokens, links, logger: log.child({ component: 'lienthong:node:http' }), startedAt: Date.now() })
+    const metrics = new MetricsRegistry()
+    collectDefaultMetrics({ register: metrics, prefix: 'lienthong_node_' })
+    const blobs = await BlobStore.open(paths.blobs, db)
+    const outbox = await Outbox.open(db)
+    closers.push(() => outbox.close())
+    const inbox = await Inbox.open(db)
+    closers.push(() => inbox.close())
+    const relay = createRelay({
+      key, host, replica, db, blobs, outbox, inbox, metrics,
+      config: {
+        maxPayloadBytes: config.maxPayloadBytes,
+        retryInitialMs: config.delivery.retryInitialMs,
+        retryMaxMs: config.delivery.retryMaxMs,
+        defaultTtlMs: config.delivery.defaultTtlMs
+      },
+      logger: log.child({ component: 'lienthong:node:relay' })
+    })
+    await relay.start()
+    closers.push(() => relay.stop())
+
+    const app = createNodeHttpApp({
+      replica, host, network, tokens, links, relay, metrics,
+      maxPayloadBytes: config.maxPayloadBytes,
+      logger: log.child({ component: 'lienthong:node:http' }),
+      startedAt: Date.now(),
+      version: NODE_VERSION
+    })
     const [hostname, portText] = splitHostPort(config.http)
     const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
     const port = await listenOn(server)
     const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
-    return { key, config, network, replica, host, sync, links, httpUrl, close }
+    return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, close }
   } catch (err) {
     await close()
     throw err

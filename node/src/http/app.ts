@@ -1,9 +1,15 @@
 import { Hono } from 'hono'
+import type { Registry as MetricsRegistry } from 'prom-client'
 import type { Logger } from '@lienthong/errors'
-import { errorFunnel, notFound, registryRoutes, type TokenStore, bearerAuth } from '@lienthong/http'
+import { bearerAuth, errorFunnel, notFound, registryRoutes, type TokenStore } from '@lienthong/http'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
-import type { AppliedEntry, NetworkFile } from '@lienthong/registry'
+import type { NetworkFile } from '@lienthong/registry'
+import type { Relay } from '@lienthong/relay'
 import type { PeerLinks } from '../peer-links.js'
+import { inboxRoutes } from './inbox.js'
+import { nodeOpenApi } from './openapi.js'
+import { outboxRoutes } from './outbox.js'
+import { nodeStatusOf } from './status-map.js'
 
 export interface NodeHttpComponents {
   replica: RegistryReplica
@@ -11,34 +17,31 @@ export interface NodeHttpComponents {
   network: NetworkFile
   tokens: TokenStore
   links: PeerLinks
+  relay: Relay
+  metrics: MetricsRegistry
+  maxPayloadBytes: number
   logger: Logger
   startedAt: number
+  version: string
 }
 
 /**
- * The node's HTTP API for the agency's own document system: every route needs the bearer token
- * (the API binds 127.0.0.1 unless configured otherwise, and it carries documents).
+ * The node's HTTP API for the agency's own document system. Every /v1 route needs the bearer
+ * token; /metrics and /openapi.json carry no document data and need none.
  */
 export function createNodeHttpApp (c: NodeHttpComponents): Hono {
   const app = new Hono()
-  app.onError(errorFunnel({ logger: c.logger }))
+  app.onError(errorFunnel({ logger: c.logger, statusOf: nodeStatusOf }))
   app.notFound(notFound)
+  app.get('/openapi.json', (ctx) => ctx.json(nodeOpenApi(c.version)))
+  app.get('/metrics', async (ctx) => ctx.text(await c.metrics.metrics(), 200, { 'content-type': c.metrics.contentType }))
   app.use('/v1/*', bearerAuth(c.tokens, 'client'))
 
-  app.route('/v1/registry', registryRoutes({
-    state: () => c.replica.state,
-    entriesAfter: (seq, limit) => {
-      const out: AppliedEntry[] = []
-      for (let s = seq + 1; s <= c.replica.seq && out.length < limit; s++) {
-        const entry = c.replica.entry(s)
-        if (entry !== undefined) out.push(entry)
-      }
-      return out
-    },
-    latestCheckpoint: () => c.replica.latestCheckpoint
-  }))
+  app.route('/v1/outbox', outboxRoutes(c.relay, { maxPayloadBytes: c.maxPayloadBytes }))
+  app.route('/v1/inbox', inboxRoutes(c.relay))
+  app.route('/v1/registry', registryRoutes(c.replica))
 
-  app.get('/v1/health', (ctx) => {
+  app.get('/v1/health', async (ctx) => {
     const freshness = c.replica.freshness()
     const links = c.links.status()
     const self = c.replica.state.nodes.get(c.host.peerId)
@@ -50,12 +53,14 @@ export function createNodeHttpApp (c: NodeHttpComponents): Hono {
       status: problems.length === 0 ? 'ok' : 'degraded',
       problems,
       role: 'node',
+      version: c.version,
       network: c.network.name,
       peerId: c.host.peerId,
       membership: self?.state ?? null,
       uptimeMs: Date.now() - c.startedAt,
       registry: { ...freshness, stalenessLimitMs: c.replica.state.params.stalenessLimitMs, alarms: c.replica.alarmCounts() },
       links,
+      queues: await c.relay.health(),
       listen: c.host.multiaddrs
     })
   })
