@@ -16,9 +16,9 @@ async function readEvents (node: TestNode, count: number, lastEventId: string | 
   const reader = res.body.getReader()
   try {
     while (events.length < count) {
-      const { done, value } = await reader.read()
-      if (done) break
-      buffer += decoder.decode(value, { stream: true })
+      const chunk = await reader.read()
+      if (chunk.done) break
+      buffer += decoder.decode(chunk.value as Uint8Array, { stream: true })
       let cut: number
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, cut)
