@@ -73,7 +73,13 @@ export const NAMESPACE = {
   /** Inbox entries not yet acknowledged, by arrival seq. */
   INBOX_UNACKED: 'inbox-unacked',
   /** Acknowledgement times of inbox entries, by arrival seq. */
-  INBOX_ACKED: 'inbox-acked'
+  INBOX_ACKED: 'inbox-acked',
+  /** Coordinator: join requests (@lienthong/membership). */
+  JOIN_REQUESTS: 'join-requests',
+  /** Coordinator: pause requests (@lienthong/membership). */
+  PAUSE_REQUESTS: 'pause-requests',
+  /** Coordinator: audit log of admin actions (@lienthong/membership). */
+  AUDIT: 'audit'
 } as const
 
 /** One of the known namespace names. */
