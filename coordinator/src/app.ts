@@ -7,6 +7,7 @@ import { createHost, createRegistrySync, RegistryReplica, type Host, type Regist
 import { parseNetworkFile, type NetworkFile, type NetworkParams } from '@lienthong/registry'
 import { openDatabase, type Database } from '@lienthong/store'
 import { TokenStore } from '@lienthong/http'
+import { MembershipStore, registryNodeState, TemporaryAllowList } from '@lienthong/membership'
 import { readConfig, type CoordinatorConfig } from './config.js'
 import { ADMIN_ROLES } from './roles.js'
 import { CoordinatorErrorCode } from './errors.js'
@@ -92,11 +93,18 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
       log.info({ params: wanted }, 'network parameters updated from config.json')
     }
 
-    // Admitted nodes that are not revoked may connect (suspended ones still sync and heartbeat).
+    // Admitted nodes that are not revoked may connect (suspended ones still sync and heartbeat),
+    // and an applicant while its join request is being assessed.
+    const allowance = new TemporaryAllowList()
     const host = await createHost({
       key,
       listen: config.listen,
-      gate: { isAllowed: (peerId) => { const n = replica.state.nodes.get(peerId); return n !== undefined && n.state !== 'revoked' } }
+      gate: {
+        isAllowed: (peerId) => {
+          const n = replica.state.nodes.get(peerId)
+          return (n !== undefined && n.state !== 'revoked') || allowance.has(peerId)
+        }
+      }
     })
     closers.push(() => host.stop())
     replica.on('applied', () => { host.refreshGate() })
@@ -106,11 +114,10 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     closers.push(() => sync.stop())
 
     const tokens = TokenStore.open(paths.tokens, ADMIN_ROLES)
-    const auditLog = log.child({ component: 'lienthong:coordinator:audit' })
+    const membership = await MembershipStore.open(db, { nodeState: registryNodeState(() => replica.state) })
     const app = createHttpApp({
-      replica, host, network, key, tokens,
-      // Until the persistent audit log is wired (membership store), admin actions go to the log.
-      audit: (entry) => { auditLog.info(entry, 'admin action'); return Promise.resolve() },
+      replica, host, network, key, tokens, membership, allowance,
+      audit: async (entry) => { await membership.audit.record(entry) },
       conformancePassed: () => false,
       logger: log.child({ component: 'lienthong:coordinator:http' }),
       startedAt: Date.now()

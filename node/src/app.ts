@@ -15,12 +15,19 @@ import { createLogger } from '@lienthong/cli'
 import { PeerLinks } from './peer-links.js'
 import { nodePaths } from './paths.js'
 import { catchUpOverHttp } from './registry-bootstrap.js'
+import { NODE_VERSION } from './constants.js'
+import { removeRunInfo, writeRunInfo } from './membership.js'
+import { serveInfo } from '@lienthong/protocol'
+
+export { NODE_VERSION }
 
 export interface NodeStartOptions {
   data: string
   listen?: string[]
   http?: string
   logger?: Logger
+  /** How often peer links are checked (default 10 s; tests use less). */
+  linkIntervalMs?: number
 }
 
 /** A running relay node; `close()` stops the parts in reverse order of start. */
@@ -37,9 +44,6 @@ export interface RelayNode {
   readonly httpUrl: string
   close: () => Promise<void>
 }
-
-/** Reported in health and heartbeats. */
-export const NODE_VERSION = '0.1.0'
 
 /** States whose nodes may hold a connection with us (suspended and revoked are cut off). */
 const CONNECTABLE = new Set(['trial', 'official'])
@@ -109,11 +113,17 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     })
     closers.push(() => host.stop())
 
+    // The coordinator's join assessment asks who we are, what we serve and our clock.
+    await serveInfo(host, { software: `lienthong-node/${NODE_VERSION}` })
+
     const sync = createRegistrySync({ host, replica, logger: log.child({ component: 'lienthong:node:sync' }) })
     await sync.start()
     closers.push(() => sync.stop())
 
-    const links = new PeerLinks({ host, replica, coordinator: { peerId: coordinatorPeerId, addresses: network.coordinator.addresses }, meshPeers: config.meshPeers, logger: log.child({ component: 'lienthong:node:links' }) })
+    const links = new PeerLinks({ host, replica, coordinator: { peerId: coordinatorPeerId, addresses: network.coordinator.addresses }, meshPeers: config.meshPeers, logger: log.child({ component: 'lienthong:node:links' }),
+      ...(options.linkIntervalMs === undefined ? {} : { intervalMs: options.linkIntervalMs }),
+      whenCoordinatorAway: async () => { await catchUpOverHttp(replica, network.coordinator.http, log) }
+    })
     // A registry change may revoke or suspend a peer: cut it off at once, then refresh the mesh.
     replica.on('applied', () => { host.refreshGate(); links.refresh() })
     links.start()
@@ -151,6 +161,8 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
     const port = await listenOn(server)
     const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+    await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: host.multiaddrs, startedAt: new Date().toISOString() })
+    closers.push(() => removeRunInfo(options.data))
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
     return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, close }
   } catch (err) {

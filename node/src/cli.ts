@@ -7,6 +7,8 @@ usage:
   lienthong-node init  --data DIR --network network.json --org CODE [--org CODE ...] --email E --phone P
                        [--listen MULTIADDR] [--http HOST:PORT]
   lienthong-node start --data DIR [--listen MULTIADDR] [--http HOST:PORT]
+  lienthong-node join  --data DIR [--self-assessment FILE] [--address MULTIADDR ...]
+  lienthong-node pause --data DIR --reason TEXT
   lienthong-node token create --data DIR --name NAME
   lienthong-node help [COMMAND]
 
@@ -14,6 +16,8 @@ init   creates DIR with the node key (0600), config.json (every key with its def
        of network.json (the trust anchor your coordinator gave you) and a first API token.
 start  runs the node until Ctrl-C: syncs the registry, exchanges documents with other nodes,
        serves the HTTP API for your document system (127.0.0.1 by default).
+join   sends the signed join request to the coordinator (start the node first).
+pause  asks the coordinator to pause this node, with the reason.
 token create
        makes another API token for the document system (printed once, stored hashed).
 

@@ -10,6 +10,8 @@ export interface PeerLinksInit {
   logger: Logger
   /** How often links are checked and re-dialled (default 10 s). */
   intervalMs?: number
+  /** Called on a tick while the coordinator is not connected over libp2p (HTTP catch-up). */
+  whenCoordinatorAway?: () => Promise<void>
 }
 
 /** What the node knows about its links, for health. */
@@ -75,6 +77,9 @@ export class PeerLinks {
         this.#coordinatorLastConnectedAt = Date.now()
       } catch (err) {
         logger.debug({ code: (err as { code?: string }).code }, 'coordinator not reachable over libp2p')
+        // Not admitted yet (the coordinator's gate refuses us) or libp2p blocked: read the
+        // public log over HTTP instead, so an approval or revocation still reaches us.
+        await this.#init.whenCoordinatorAway?.().catch((e: unknown) => { logger.debug({ err: (e as Error).message }, 'HTTP catch-up failed') })
       }
     }
     const candidates = [...replica.state.nodes.values()].filter((n) =>

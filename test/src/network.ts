@@ -68,7 +68,7 @@ export async function startNetwork (t: ExecutionContext, specs: NodeSpec[]): Pro
       data, network: coordinatorPaths(coordDir).network, orgs: spec.orgs, email: [`it@${spec.name}.example`], phone: ['+84900000000'],
       listen: ['/ip4/127.0.0.1/tcp/0'], http: '127.0.0.1:0'
     })
-    let current: RelayNode | undefined = await startNode({ data, logger: silentLogger })
+    let current: RelayNode | undefined = await startNode({ data, logger: silentLogger, linkIntervalMs: 500 })
     const entry: TestNode = {
       name: spec.name,
       data,
@@ -77,7 +77,7 @@ export async function startNetwork (t: ExecutionContext, specs: NodeSpec[]): Pro
       get api () { return apiClient(this.node.httpUrl, init.apiToken) },
       restart: async () => {
         if (current !== undefined) throw new Error(`${spec.name} is running`)
-        current = await startNode({ data, logger: silentLogger })
+        current = await startNode({ data, logger: silentLogger, linkIntervalMs: 500 })
         current.links.refresh()
       },
       stop: async () => {

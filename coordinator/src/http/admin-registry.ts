@@ -1,12 +1,13 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { NodeKey } from '@lienthong/crypto'
+import type { JsonValue } from '@lienthong/errors'
 import { bearerAuth, HttpError, HttpErrorCode, readJson, type TokenStore } from '@lienthong/http'
 import type { RegistryReplica } from '@lienthong/protocol'
 import { nodeJson, orgJson, parseOp, serviceJson, type RegistryOp } from '@lienthong/registry'
 
 /** Records an admin action in the audit log (who, what, target, why). */
-export type AuditFn = (entry: { actor: string, action: string, target: string, reason?: string, detail?: Record<string, unknown> }) => Promise<void>
+export type AuditFn = (entry: { actor: string, action: string, target: string, reason?: string, detail?: { [key: string]: JsonValue } }) => Promise<void>
 
 export interface AdminRegistryComponents {
   replica: RegistryReplica
@@ -39,7 +40,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   const operator = bearerAuth(c.tokens, 'operator')
   const security = bearerAuth(c.tokens, 'security')
 
-  async function apply (actor: string, action: string, target: string, ops: RegistryOp[], reason: string | undefined, detail?: Record<string, unknown>): Promise<number> {
+  async function apply (actor: string, action: string, target: string, ops: RegistryOp[], reason: string | undefined, detail?: { [key: string]: JsonValue }): Promise<number> {
     const valid = ops.map((op) => parseOp(op))
     const applied = await c.replica.append(c.key, valid, { actor, ...(reason === undefined ? {} : { reason }) })
     await c.audit({ actor, action, target, ...(reason === undefined ? {} : { reason }), detail: { ...detail, seq: applied.at(-1)?.seq ?? null } })

@@ -2,7 +2,9 @@ import { Hono } from 'hono'
 import type { Logger } from '@lienthong/errors'
 import type { NodeKey } from '@lienthong/crypto'
 import { errorFunnel, notFound, registryRoutes, type TokenStore } from '@lienthong/http'
+import type { MembershipStore, PeerAllowance } from '@lienthong/membership'
 import { adminRegistryRoutes, type AuditFn } from './admin-registry.js'
+import { membershipRoutes } from './membership.js'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
 
@@ -13,13 +15,15 @@ export interface HttpAppComponents {
   key: NodeKey
   tokens: TokenStore
   audit: AuditFn
+  membership: MembershipStore
+  allowance: PeerAllowance
   conformancePassed: (peerId: string) => boolean
   logger: Logger
   startedAt: number
 }
 
 /** HTTP status of each error code the coordinator API can return (architecture §7). */
-const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 413 | 422 | 503> = {
+const STATUS_BY_CODE: Record<string, 400 | 401 | 404 | 409 | 413 | 422 | 503> = {
   'registry-unknown-org': 404,
   'registry-unknown-node': 404,
   'registry-unknown-service': 404,
@@ -37,7 +41,18 @@ const STATUS_BY_CODE: Record<string, 400 | 404 | 409 | 413 | 422 | 503> = {
   'registry-org-not-hosted': 422,
   'token-exists': 409,
   'token-bad-role': 400,
-  'token-bad-name': 400
+  'token-bad-name': 400,
+  'membership-bad-request': 400,
+  'membership-peer-mismatch': 400,
+  'membership-bad-signature': 401,
+  'membership-stale': 422,
+  'membership-wrong-network': 422,
+  'membership-duplicate': 409,
+  'membership-already-admitted': 409,
+  'membership-not-active': 409,
+  'membership-not-pending': 409,
+  'membership-service-conflict': 409,
+  'membership-not-found': 404
 }
 
 /** The coordinator's HTTP API: public registry endpoints and health (admin API: issue 5). */
@@ -47,6 +62,7 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.notFound(notFound)
 
   app.route('/v1/registry', registryRoutes(c.replica))
+  app.route('/v1', membershipRoutes({ replica: c.replica, key: c.key, host: c.host, network: c.network.name, store: c.membership, tokens: c.tokens, allowance: c.allowance, logger: c.logger }))
   app.route('/v1', adminRegistryRoutes({ replica: c.replica, key: c.key, tokens: c.tokens, audit: c.audit, conformancePassed: c.conformancePassed }))
 
   app.get('/v1/health', (ctx) => {

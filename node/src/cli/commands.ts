@@ -3,6 +3,10 @@ import { TokenStore } from '@lienthong/http'
 import { startNode } from '../app.js'
 import { initNode, NODE_TOKEN_ROLES } from '../init.js'
 import { nodePaths } from '../paths.js'
+import { submitJoinRequest, submitPauseRequest } from '../membership.js'
+import { readFile } from 'node:fs/promises'
+import { LienthongError } from '@lienthong/errors'
+import type { SelfAssessment } from '@lienthong/membership'
 
 const init: Command = {
   name: 'init',
@@ -85,4 +89,50 @@ The node need not be stopped: a running node sees the new token at once.`,
   }
 }
 
-export const COMMANDS: readonly Command[] = [init, start, tokenCreate]
+const join: Command = {
+  name: 'join',
+  options: { data: { type: 'string' }, address: { type: 'string', multiple: true }, 'self-assessment': { type: 'string' } },
+  help: `lienthong-node join --data DIR [--self-assessment FILE] [--address MULTIADDR ...]
+
+Sends this node's join request to the coordinator, signed with the node key (the proof that
+you hold it): the organisation codes it serves, contacts, addresses and your self-assessment.
+Start the node first: the coordinator dials it at once to check it (reachable, same PeerId,
+protocols, clock). FILE is JSON: {"infrastructure": "...", "network": "...",
+"application": "...", "security": "..."}. --address overrides the addresses the running
+node listens on (e.g. a public address). Prints the request id and where to read its status.`,
+  async run (values) {
+    const data = requiredOption(values, 'data')
+    const file = optionalOption(values, 'self-assessment')
+    let selfAssessment: Partial<SelfAssessment> | undefined
+    if (file !== undefined) {
+      try {
+        selfAssessment = JSON.parse(await readFile(file, 'utf8')) as Partial<SelfAssessment>
+      } catch (err) {
+        throw new LienthongError('usage', `cannot read the self-assessment ${file}: ${(err as Error).message}`)
+      }
+    }
+    const addresses = listOption(values, 'address')
+    const result = await submitJoinRequest({ data, ...(addresses === undefined ? {} : { addresses }), ...(selfAssessment === undefined ? {} : { selfAssessment }) })
+    console.log(`join request ${result.id} sent (${result.status})
+  status: curl ${result.coordinator}${result.statusUrl}
+The node becomes a trial member when an operator approves it; it syncs the decision by itself.`)
+    return 0
+  }
+}
+
+const pause: Command = {
+  name: 'pause',
+  options: { data: { type: 'string' }, reason: { type: 'string' } },
+  help: `lienthong-node pause --data DIR --reason TEXT
+
+Asks the coordinator, signed with the node key, to pause this node's connection (e.g. for
+maintenance). An operator approves it; the node is then suspended until resumed.`,
+  async run (values) {
+    const result = await submitPauseRequest({ data: requiredOption(values, 'data'), reason: requiredOption(values, 'reason') })
+    console.log(`pause request ${result.id} sent (${result.status})
+  status: curl ${result.coordinator}${result.statusUrl}`)
+    return 0
+  }
+}
+
+export const COMMANDS: readonly Command[] = [init, start, join, pause, tokenCreate]

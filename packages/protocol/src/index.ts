@@ -22,3 +22,4 @@ export { request, serveRequests, type RequestHandler, type RequestOptions, type 
 export * from './sync/index.js'
 export * from './deliver/index.js'
 export * from './info/index.js'
+export * from './heartbeat/index.js'

@@ -79,7 +79,11 @@ export const NAMESPACE = {
   /** Coordinator: pause requests (@lienthong/membership). */
   PAUSE_REQUESTS: 'pause-requests',
   /** Coordinator: audit log of admin actions (@lienthong/membership). */
-  AUDIT: 'audit'
+  AUDIT: 'audit',
+  /** Coordinator: the connection monitor's alert log, by u64 BE alert id. */
+  MONITOR_ALERTS: 'monitor-alerts',
+  /** Coordinator: what the connection monitor knows of each node, by PeerId. */
+  MONITOR_NODES: 'monitor-nodes'
 } as const
 
 /** One of the known namespace names. */

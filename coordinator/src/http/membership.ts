@@ -1,0 +1,145 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { NodeKey } from '@lienthong/crypto'
+import type { Logger } from '@lienthong/errors'
+import { bearerAuth, HttpError, HttpErrorCode, intQuery, readJson, type TokenStore } from '@lienthong/http'
+import {
+  assessJoinRequest, joinRequestOps, pauseRequestOp, requestRecordJson, verifyJoinRequest, verifyPauseRequest,
+  CHECKLIST_ITEMS, type MembershipStore, type PeerAllowance, type ChecklistItem
+} from '@lienthong/membership'
+import type { Host, RegistryReplica } from '@lienthong/protocol'
+
+export interface MembershipRoutesComponents {
+  replica: RegistryReplica
+  key: NodeKey
+  host: Host
+  network: string
+  store: MembershipStore
+  tokens: TokenStore
+  allowance: PeerAllowance
+  logger: Logger
+}
+
+type Env = { Variables: { tokenName: string, tokenRole: string } }
+
+const reason = z.string().trim().min(1).max(2000)
+const statusQuery = z.enum(['pending', 'approved', 'rejected']).optional()
+
+function parse<T> (schema: z.ZodType<T>, data: unknown): T {
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const first = result.error.issues[0]
+  const field = first?.path.join('.') || '(body)'
+  throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${first?.message ?? 'invalid'}`, { field })
+}
+
+/**
+ * The join workflow and pause requests: public signed submissions and their public status,
+ * operator review (assessment, checklist) and decisions. Approvals append the registry entries
+ * with the operator's token name and reason; the store writes the audit entries.
+ */
+export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
+  const app = new Hono<Env>()
+  const viewer = bearerAuth(c.tokens, 'viewer')
+  const operator = bearerAuth(c.tokens, 'operator')
+
+  async function assess (id: string, actor: string): Promise<void> {
+    const record = await c.store.getJoin(id)
+    if (record === undefined || record.status !== 'pending') return
+    const assessment = await assessJoinRequest(record.request, { host: c.host, allowance: c.allowance })
+    await c.store.recordAssessment(id, assessment, actor)
+  }
+
+  // Public: a node submits its signed join request; the automated assessment starts at once.
+  app.post('/join-requests', async (ctx) => {
+    const signed = verifyJoinRequest(await readJson(ctx, 128 * 1024), { network: c.network })
+    const record = await c.store.submitJoin(signed)
+    assess(record.id, 'system').catch((err: unknown) => { c.logger.warn({ id: record.id, err: (err as Error).message }, 'automated assessment failed') })
+    return ctx.json({ id: record.id, status: record.status, statusUrl: `/v1/join-requests/${record.id}/status` }, 202)
+  })
+  app.get('/join-requests/:id/status', async (ctx) => {
+    const status = await c.store.publicStatus(ctx.req.param('id'))
+    if (status === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id: ctx.req.param('id') })
+    return ctx.json(status)
+  })
+  app.get('/join-requests', viewer, async (ctx) => {
+    const status = parse(statusQuery, ctx.req.query('status'))
+    const after = ctx.req.query('after')
+    const page = await c.store.listJoins({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { after }) })
+    return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
+  })
+  app.get('/join-requests/:id', viewer, async (ctx) => {
+    const record = await c.store.getJoin(ctx.req.param('id'))
+    if (record === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id: ctx.req.param('id') })
+    return ctx.json(requestRecordJson(record))
+  })
+
+  const checklistMark = z.object({ ok: z.boolean(), note: z.string().max(2000).optional() }).strict()
+  const assessmentBody = z.object({
+    rerun: z.boolean().optional(),
+    checklist: z.partialRecord(z.enum(CHECKLIST_ITEMS), checklistMark).optional()
+  }).strict()
+  app.post('/join-requests/:id/assessment', operator, async (ctx) => {
+    const id = ctx.req.param('id')
+    const body = parse(assessmentBody, await readJson(ctx, 64 * 1024, { optional: true }))
+    const actor = ctx.get('tokenName')
+    for (const [item, mark] of Object.entries(body.checklist ?? {})) {
+      await c.store.markChecklist(id, item as ChecklistItem, { actor, ok: mark.ok, ...(mark.note === undefined ? {} : { note: mark.note }) })
+    }
+    if (body.rerun === true || body.checklist === undefined) await assess(id, actor)
+    const record = await c.store.getJoin(id)
+    if (record === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id })
+    return ctx.json(requestRecordJson(record))
+  })
+  app.post('/join-requests/:id/approve', operator, async (ctx) => {
+    const id = ctx.req.param('id')
+    const body = parse(z.object({ reason: reason.optional() }).strict(), await readJson(ctx, 64 * 1024, { optional: true }))
+    const actor = ctx.get('tokenName')
+    const record = await c.store.approveJoin(id, {
+      actor,
+      ...(body.reason === undefined ? {} : { reason: body.reason }),
+      apply: async (r) => { await c.replica.append(c.key, joinRequestOps(r.request, c.replica.state), { actor, reason: body.reason ?? `join request ${r.id} approved` }) }
+    })
+    return ctx.json(requestRecordJson(record))
+  })
+  app.post('/join-requests/:id/reject', operator, async (ctx) => {
+    const body = parse(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
+    return ctx.json(requestRecordJson(await c.store.rejectJoin(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
+  })
+
+  // Public: a unit asks, signed by its node key, to pause its connection with a stated reason.
+  app.post('/pause-requests', async (ctx) => {
+    const signed = verifyPauseRequest(await readJson(ctx, 64 * 1024), { network: c.network })
+    const record = await c.store.submitPause(signed)
+    return ctx.json({ id: record.id, status: record.status, statusUrl: `/v1/pause-requests/${record.id}/status` }, 202)
+  })
+  app.get('/pause-requests/:id/status', async (ctx) => {
+    const status = await c.store.publicPauseStatus(ctx.req.param('id'))
+    if (status === undefined) throw new HttpError(404, 'not-found', 'no such pause request', { id: ctx.req.param('id') })
+    return ctx.json(status)
+  })
+  app.get('/pause-requests', viewer, async (ctx) => {
+    const status = parse(statusQuery, ctx.req.query('status'))
+    const page = await c.store.listPauses({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }) })
+    return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
+  })
+  app.post('/pause-requests/:id/approve', operator, async (ctx) => {
+    const actor = ctx.get('tokenName')
+    const record = await c.store.approvePause(ctx.req.param('id'), {
+      actor,
+      apply: async (r) => { await c.replica.append(c.key, [pauseRequestOp(r.request)], { actor, reason: r.request.reason }) }
+    })
+    return ctx.json(requestRecordJson(record))
+  })
+  app.post('/pause-requests/:id/reject', operator, async (ctx) => {
+    const body = parse(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
+    return ctx.json(requestRecordJson(await c.store.rejectPause(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
+  })
+
+  app.get('/audit', viewer, async (ctx) => {
+    const order = ctx.req.query('order') === 'desc' ? 'desc' : 'asc'
+    const entries = await c.store.audit.list({ since: intQuery(ctx, 'since', 0), limit: intQuery(ctx, 'limit', 100, 1000), order })
+    return ctx.json({ entries })
+  })
+  return app
+}
