@@ -8,6 +8,8 @@ import { parseNetworkFile, type NetworkFile, type NetworkParams } from '@lientho
 import { openDatabase, type Database } from '@lienthong/store'
 import { TokenStore } from '@lienthong/http'
 import { MembershipStore, registryNodeState, TemporaryAllowList } from '@lienthong/membership'
+import { ConnectionMonitor, createNotifier, validateMonitorConfig } from '@lienthong/monitor'
+import { serveHeartbeats } from '@lienthong/protocol'
 import { readConfig, type CoordinatorConfig } from './config.js'
 import { ADMIN_ROLES } from './roles.js'
 import { CoordinatorErrorCode } from './errors.js'
@@ -113,10 +115,34 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     await sync.start()
     closers.push(() => sync.stop())
 
+    // Connection monitoring: heartbeats in, offline/recovered alerts out by e-mail and SMS.
+    const smtp = config.notify.smtp
+    const settings = validateMonitorConfig({
+      monitor: config.monitor,
+      notify: {
+        ...(smtp.host === '' ? {} : { smtp: { host: smtp.host, port: smtp.port, secure: smtp.secure, from: smtp.from, ...(smtp.auth === null ? {} : { auth: smtp.auth }) } }),
+        ...(config.notify.sms.url === '' ? {} : { sms: { url: config.notify.sms.url } }),
+        operators: config.notify.operators
+      }
+    })
+    const notifier = createNotifier({ smtp: settings.smtp ?? undefined, sms: settings.sms ?? undefined, logger: log.child({ component: 'lienthong:coordinator:notify' }) })
+    closers.push(async () => { await notifier.close() })
+    const monitor = new ConnectionMonitor({ replica, db, notifier, offlineAfterMs: settings.offlineAfterMs, heartbeatIntervalMs: settings.heartbeatIntervalMs, operators: settings.operators, logger: log.child({ component: 'lienthong:coordinator:monitor' }) })
+    await monitor.start()
+    closers.push(async () => { await monitor.stop() })
+    monitor.on('addresses', (change) => {
+      replica.append(key, [{ type: 'node.update-addresses', peerId: change.peerId, addresses: change.addresses }], { actor: 'system', reason: 'addresses reported by the node\'s heartbeat' })
+        .catch((err: unknown) => { log.warn({ peer: change.peerId, err: (err as Error).message }, 'could not record new addresses') })
+    })
+    await serveHeartbeats(host, async (body, peerId) => {
+      if (!await monitor.recordHeartbeat(peerId, body)) throw new LienthongError('monitor-unknown-node', 'this node is not in the registry')
+      return { serverTime: Date.now(), registrySeq: replica.seq }
+    })
+
     const tokens = TokenStore.open(paths.tokens, ADMIN_ROLES)
     const membership = await MembershipStore.open(db, { nodeState: registryNodeState(() => replica.state) })
     const app = createHttpApp({
-      replica, host, network, key, tokens, membership, allowance,
+      replica, host, network, key, tokens, membership, allowance, monitor,
       audit: async (entry) => { await membership.audit.record(entry) },
       conformancePassed: () => false,
       logger: log.child({ component: 'lienthong:coordinator:http' }),

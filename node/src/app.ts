@@ -17,6 +17,7 @@ import { nodePaths } from './paths.js'
 import { catchUpOverHttp } from './registry-bootstrap.js'
 import { NODE_VERSION } from './constants.js'
 import { removeRunInfo, writeRunInfo } from './membership.js'
+import { startNodeHeartbeats } from './heartbeat.js'
 import { serveInfo } from '@lienthong/protocol'
 
 export { NODE_VERSION }
@@ -148,6 +149,8 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     })
     await relay.start()
     closers.push(() => relay.stop())
+    const heartbeats = startNodeHeartbeats({ host, replica, relay, metrics, coordinator: coordinatorPeerId, logger: log.child({ component: 'lienthong:node:heartbeat' }) })
+    closers.push(async () => { await heartbeats.stop() })
 
     const app = createNodeHttpApp({
       replica, host, network, tokens, links, relay, metrics,

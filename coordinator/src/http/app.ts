@@ -3,6 +3,8 @@ import type { Logger } from '@lienthong/errors'
 import type { NodeKey } from '@lienthong/crypto'
 import { errorFunnel, notFound, registryRoutes, type TokenStore } from '@lienthong/http'
 import type { MembershipStore, PeerAllowance } from '@lienthong/membership'
+import type { ConnectionMonitor } from '@lienthong/monitor'
+import { bearerAuth, intQuery } from '@lienthong/http'
 import { adminRegistryRoutes, type AuditFn } from './admin-registry.js'
 import { membershipRoutes } from './membership.js'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
@@ -17,6 +19,7 @@ export interface HttpAppComponents {
   audit: AuditFn
   membership: MembershipStore
   allowance: PeerAllowance
+  monitor: ConnectionMonitor
   conformancePassed: (peerId: string) => boolean
   logger: Logger
   startedAt: number
@@ -62,6 +65,13 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.notFound(notFound)
 
   app.route('/v1/registry', registryRoutes(c.replica))
+  const viewer = bearerAuth(c.tokens, 'viewer')
+  app.get('/v1/connections', viewer, (ctx) => ctx.json({ connections: c.monitor.connections() }))
+  app.get('/v1/alerts', viewer, async (ctx) => {
+    const peerId = ctx.req.query('peerId')
+    const alerts = await c.monitor.alerts({ since: intQuery(ctx, 'since', 0), limit: intQuery(ctx, 'limit', 100, 1000), ...(peerId === undefined ? {} : { peerId }) })
+    return ctx.json({ alerts })
+  })
   app.route('/v1', membershipRoutes({ replica: c.replica, key: c.key, host: c.host, network: c.network.name, store: c.membership, tokens: c.tokens, allowance: c.allowance, logger: c.logger }))
   app.route('/v1', adminRegistryRoutes({ replica: c.replica, key: c.key, tokens: c.tokens, audit: c.audit, conformancePassed: c.conformancePassed }))
 

@@ -74,6 +74,8 @@ export interface HeartbeatSenderStats {
 /** A running heartbeat loop. */
 export interface HeartbeatSender {
   readonly stats: Readonly<HeartbeatSenderStats>
+  /** Send a heartbeat now (e.g. the coordinator link just opened); no-op while one is in flight. */
+  beatNow: () => void
   /** Stop the loop and abort the heartbeat in flight. Idempotent. */
   stop: () => Promise<void>
 }
@@ -101,6 +103,12 @@ class Sender implements HeartbeatSender {
     }, delayMs)
     // The host's sockets keep a node alive; the heartbeat timer alone must not.
     this.#timer.unref()
+  }
+
+  beatNow (): void {
+    if (this.#stopped || this.#running !== undefined) return
+    clearTimeout(this.#timer)
+    this.schedule(0)
   }
 
   #interval (): number {
