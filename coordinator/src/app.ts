@@ -8,7 +8,8 @@ import { parseNetworkFile, type NetworkFile, type NetworkParams } from '@lientho
 import { openDatabase, type Database } from '@lienthong/store'
 import { TokenStore } from '@lienthong/http'
 import { MembershipStore, registryNodeState, TemporaryAllowList } from '@lienthong/membership'
-import { ConnectionMonitor, createNotifier, validateMonitorConfig } from '@lienthong/monitor'
+import { ConnectionMonitor, createNotifier, EvaluationStats, validateMonitorConfig } from '@lienthong/monitor'
+import { coordinatorMetrics } from './metrics.js'
 import { serveHeartbeats } from '@lienthong/protocol'
 import { readConfig, type CoordinatorConfig } from './config.js'
 import { ADMIN_ROLES } from './roles.js'
@@ -134,15 +135,19 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
       replica.append(key, [{ type: 'node.update-addresses', peerId: change.peerId, addresses: change.addresses }], { actor: 'system', reason: 'addresses reported by the node\'s heartbeat' })
         .catch((err: unknown) => { log.warn({ peer: change.peerId, err: (err as Error).message }, 'could not record new addresses') })
     })
+    const stats = new EvaluationStats(db)
+    const metrics = coordinatorMetrics({ replica, monitor, host })
     await serveHeartbeats(host, async (body, peerId) => {
       if (!await monitor.recordHeartbeat(peerId, body)) throw new LienthongError('monitor-unknown-node', 'this node is not in the registry')
+      stats.record(peerId, body, replica.seq).catch((err: unknown) => { log.warn({ err: (err as Error).message }, 'could not record heartbeat statistics') })
+      metrics.heartbeats.inc()
       return { serverTime: Date.now(), registrySeq: replica.seq }
     })
 
     const tokens = TokenStore.open(paths.tokens, ADMIN_ROLES)
     const membership = await MembershipStore.open(db, { nodeState: registryNodeState(() => replica.state) })
     const app = createHttpApp({
-      replica, host, network, key, tokens, membership, allowance, monitor,
+      replica, host, network, key, tokens, membership, allowance, monitor, stats, metrics: metrics.registry,
       audit: async (entry) => { await membership.audit.record(entry) },
       conformancePassed: () => false,
       logger: log.child({ component: 'lienthong:coordinator:http' }),

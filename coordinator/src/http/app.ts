@@ -3,7 +3,11 @@ import type { Logger } from '@lienthong/errors'
 import type { NodeKey } from '@lienthong/crypto'
 import { errorFunnel, notFound, registryRoutes, type TokenStore } from '@lienthong/http'
 import type { MembershipStore, PeerAllowance } from '@lienthong/membership'
-import type { ConnectionMonitor } from '@lienthong/monitor'
+import type { ConnectionMonitor, EvaluationStats } from '@lienthong/monitor'
+import type { Registry as MetricsRegistry } from 'prom-client'
+import { changeRoutes } from './changes.js'
+import { coordinatorOpenApi } from './openapi.js'
+import { reportRoutes } from './reports.js'
 import { bearerAuth, intQuery } from '@lienthong/http'
 import { adminRegistryRoutes, type AuditFn } from './admin-registry.js'
 import { membershipRoutes } from './membership.js'
@@ -20,6 +24,8 @@ export interface HttpAppComponents {
   membership: MembershipStore
   allowance: PeerAllowance
   monitor: ConnectionMonitor
+  stats: EvaluationStats
+  metrics: MetricsRegistry
   conformancePassed: (peerId: string) => boolean
   logger: Logger
   startedAt: number
@@ -64,7 +70,11 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.onError(errorFunnel({ logger: c.logger, statusOf: (code) => STATUS_BY_CODE[code] }))
   app.notFound(notFound)
 
+  app.get('/openapi.json', (ctx) => ctx.json(coordinatorOpenApi()))
+  app.get('/metrics', async (ctx) => ctx.text(await c.metrics.metrics(), 200, { 'content-type': c.metrics.contentType }))
+  app.route('/v1/registry', changeRoutes(c.replica))
   app.route('/v1/registry', registryRoutes(c.replica))
+  app.route('/v1', reportRoutes({ replica: c.replica, monitor: c.monitor, stats: c.stats, tokens: c.tokens }))
   const viewer = bearerAuth(c.tokens, 'viewer')
   app.get('/v1/connections', viewer, (ctx) => ctx.json({ connections: c.monitor.connections() }))
   app.get('/v1/alerts', viewer, async (ctx) => {

@@ -32,3 +32,4 @@ export type {
   HeartbeatReport, ConnectionStatus, NodeSeen, ConnectionInfo, AlertKind, NotificationChannel, NotificationStatus,
   NotificationAttempt, AlertNotification, AlertOrg, Alert, AlertQuery, AddressChange, StatusChange, MonitorEvents
 } from './types.js'
+export { EvaluationStats, evaluationReport, evaluationCsv, yearStart, type DailyStats, type EvaluationRow } from './evaluation.js'

@@ -7,12 +7,19 @@ interface Handoff {
   failed: (err: unknown) => void
 }
 
+/** Bounds how many blobs finish (fsync, rename, owner row) in the background at once. */
+export class FinishLimit {
+  active = 0
+  constructor (readonly max: number) {}
+}
+
 /**
  * A detached payload arriving from the wire, streamed into the blob store: each `write` hands
  * one chunk to `BlobStore.write` and resolves when the store has taken it, so a slow disk holds
- * the stream back and at most one chunk waits here. `end` resolves once the blob is fsynced and
- * published (hash and length checked against the header); `abort` makes the store drop its
- * temporary file.
+ * the stream back and at most one chunk waits here. `end` lets the store finish the blob (fsync,
+ * publish under its hash, owner row) in the background while the stream goes on with the next
+ * envelope, up to `limit.max` at once; `stored()` waits for it, before anything refers to the
+ * blob. `abort` makes the store drop its temporary file.
  */
 export class BlobSink implements PayloadSink {
   /** The stored blob, once `end` resolved. */
@@ -23,7 +30,7 @@ export class BlobSink implements PayloadSink {
   private failure: Error | undefined
   private readonly done: Promise<BlobInfo>
 
-  constructor (blobs: BlobStore, readonly owner: string, options: BlobWriteOptions) {
+  constructor (blobs: BlobStore, readonly owner: string, options: BlobWriteOptions, private readonly limit: FinishLimit) {
     this.done = blobs.write(this.source(), { ...options, owner })
     // A failed write is reported to the next write / end / abort, never unhandled.
     this.done.catch((err: unknown) => {
@@ -64,7 +71,17 @@ export class BlobSink implements PayloadSink {
   async end (): Promise<void> {
     this.ended = true
     this.wake()
-    this.info = await this.done
+    if (this.limit.active >= this.limit.max) {
+      this.info = await this.done
+      return
+    }
+    this.limit.active++
+    this.done.then(info => { this.info = info }, () => {}).finally(() => { this.limit.active-- })
+  }
+
+  /** The blob, durable and published (after `end`); rejects if the store failed to finish it. */
+  async stored (): Promise<BlobInfo> {
+    return this.info ?? await this.done
   }
 
   async abort (reason: Error): Promise<void> {

@@ -48,5 +48,11 @@ export const STOP_TIMEOUT_MS = 5_000
 /** Longest single timer; later due times are reached by re-arming. */
 export const MAX_TIMER_MS = 60 * 60_000
 
+/**
+ * Received blobs finishing (fsync, rename, owner row) in the background at once, while the
+ * stream goes on: their disk syncs overlap instead of adding up, one document after another.
+ */
+export const BLOB_FINISH_CONCURRENCY = 8
+
 /** Largest envelope the wire receiver takes before the registry's own limit is applied per envelope. */
 export const WIRE_MAX_ENVELOPE_BYTES = 4 * 1024 * MiB + 64 * KiB

@@ -1,5 +1,5 @@
-import { isLienthongError } from '@lienthong/errors'
-import type { DeliveryChannel } from '@lienthong/protocol'
+import { LienthongError, isLienthongError } from '@lienthong/errors'
+import { DeliveryErrorCode, type DeliveryChannel } from '@lienthong/protocol'
 import type { DueDelivery } from '@lienthong/store'
 import { DUE_BATCH, MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, MAX_TIMER_MS } from './constants.js'
 
@@ -78,6 +78,7 @@ export class PeerLane {
       if (this.inFlight.size === 0) this.cursor = undefined
       const limit = Math.min(DUE_BATCH, MAX_IN_FLIGHT - this.inFlight.size)
       const due = await this.host.due(this.peer, this.host.now(), limit, this.cursor)
+      if (this.host.stopped) return
       const last = due[due.length - 1]
       if (last !== undefined) this.cursor = last.cursor
       const fresh = due.filter(item => !this.inFlight.has(item.id))
@@ -128,6 +129,7 @@ export class PeerLane {
   /** The lane's long-lived channel, opened on first use and again after it closes or fails. */
   async openChannel (): Promise<DeliveryChannel> {
     if (this.channel !== undefined) return await this.channel
+    if (this.host.stopped) throw new LienthongError(DeliveryErrorCode.CHANNEL_CLOSED, 'the relay is stopping', { peer: this.peer })
     const opening = this.host.connect(this.peer)
     this.channel = opening
     opening.then(channel => {

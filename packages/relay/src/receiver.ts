@@ -7,9 +7,9 @@ import {
   serveDeliveries, type DeliveryResponse, type DeliveryServer, type Host, type IncomingEnvelope, type RegistryReplica
 } from '@lienthong/protocol'
 import type { BlobInfo, BlobStore, Inbox, InboxItem, Outbox } from '@lienthong/store'
-import { BlobSink } from './blob-sink.js'
+import { BlobSink, FinishLimit } from './blob-sink.js'
 import { checkIncoming, peerKey, type CheckContext } from './checks.js'
-import { WIRE_MAX_ENVELOPE_BYTES } from './constants.js'
+import { BLOB_FINISH_CONCURRENCY, WIRE_MAX_ENVELOPE_BYTES } from './constants.js'
 import type { RelayMetrics } from './metrics.js'
 import { openStatus, type StatusPayload } from './payload-info.js'
 import type { RefusalLog } from './refusal-log.js'
@@ -55,6 +55,7 @@ const owner = (id: string): string => `inbox/${id}`
  */
 export class RelayReceiver {
   private server: DeliveryServer | undefined
+  private readonly finishing = new FinishLimit(BLOB_FINISH_CONCURRENCY)
 
   constructor (private readonly d: ReceiverDeps) {}
 
@@ -96,14 +97,16 @@ export class RelayReceiver {
     }
     return new BlobSink(this.d.blobs, owner(header.id), {
       maxBytes: header.payloadLength, expectedHash: header.payloadHash, expectedLength: header.payloadLength
-    })
+    }, this.finishing)
   }
 
   private async fromWire (batch: Array<IncomingEnvelope<BlobSink>>, remote: string): Promise<DeliveryResponse[]> {
-    const candidates = batch.map((incoming): Candidate => {
-      const blob = incoming.payloadSink?.info
+    // Detached payloads must be durable before their envelopes are accepted (a failure here
+    // resets the stream: the sender retries).
+    const candidates = await Promise.all(batch.map(async (incoming): Promise<Candidate> => {
+      const blob = await incoming.payloadSink?.stored()
       return { envelope: incoming.envelope, bytes: incoming.bytes, seq: incoming.seq, ...(blob === undefined ? {} : { blob }) }
-    })
+    }))
     return await this.receive(candidates, remote, false)
   }
 

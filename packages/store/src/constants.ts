@@ -83,7 +83,9 @@ export const NAMESPACE = {
   /** Coordinator: the connection monitor's alert log, by u64 BE alert id. */
   MONITOR_ALERTS: 'monitor-alerts',
   /** Coordinator: what the connection monitor knows of each node, by PeerId. */
-  MONITOR_NODES: 'monitor-nodes'
+  MONITOR_NODES: 'monitor-nodes',
+  /** Coordinator: per node and per day, heartbeat aggregates for the annual evaluation. */
+  MONITOR_DAILY: 'monitor-daily'
 } as const
 
 /** One of the known namespace names. */
