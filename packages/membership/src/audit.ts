@@ -130,7 +130,7 @@ function checkInput (input: AuditInput, seq: number, at: number): AuditEntry {
 
 function decodeEntry (bytes: Uint8Array): AuditEntry {
   const raw = decodeCborMap(bytes, reason =>
-    new LienthongError(MembershipErrorCode.STORE_CORRUPT, 'an audit entry cannot be read', { reason: `entry is ${reason}` }))
+    new LienthongError(MembershipErrorCode.STORE_CORRUPT, 'an audit entry cannot be read', { reason: `entry ${reason}` }))
   const { seq, at, actor, action, target, reason, detail } = raw
   if (typeof seq !== 'number' || typeof at !== 'number' || typeof actor !== 'string' || typeof action !== 'string' || typeof target !== 'string') {
     throw new LienthongError(MembershipErrorCode.STORE_CORRUPT, 'an audit entry cannot be read', { reason: 'entry fields are malformed' })

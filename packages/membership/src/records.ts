@@ -140,7 +140,7 @@ function base (raw: Raw): Omit<RequestRecord<unknown>, 'request'> {
 }
 
 function readMap (bytes: Uint8Array): Raw {
-  return decodeCborMap(bytes, (reason, cause) => corrupt(`record is ${reason}`, cause))
+  return decodeCborMap(bytes, (reason, cause) => corrupt(`record ${reason}`, cause))
 }
 
 function request<T> (decode: (b: Uint8Array) => T, bytes: Uint8Array): T {

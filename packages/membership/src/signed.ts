@@ -1,4 +1,4 @@
-import { decode, encode } from 'cborg'
+import { decodeCanonicalCbor } from '@lienthong/codec'
 import { assertValidPublicKey, SIGNATURE_LENGTH, verify } from '@lienthong/crypto'
 import { LienthongError } from '@lienthong/errors'
 import { isNetworkName } from '@lienthong/registry'
@@ -32,46 +32,22 @@ export interface VerifyRequestOptions {
   maxSkewMs?: number
 }
 
-const DECODE_OPTIONS = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  rejectDuplicateMapKeys: true
-}
+export { encodeCbor } from '@lienthong/codec'
 
-/** Deterministic CBOR (cborg's canonical map order, smallest integers); undefined properties are dropped. */
-export function encodeCbor (value: unknown): Uint8Array {
-  const out = encode(value, { ignoreUndefinedProperties: true })
-  return Object.getPrototypeOf(out) === Uint8Array.prototype ? out : Uint8Array.from(out)
-}
-
-/** Strict CBOR decoding of a map; `error(reason)` for anything else. */
+/** Strict canonical decoding of a stored or signed map; `error(reason)` (e.g. "is not valid CBOR") for anything else. */
 export function decodeCborMap (bytes: Uint8Array, error: (reason: string, cause?: unknown) => LienthongError): Raw {
-  let value: unknown
-  try {
-    value = decode(bytes, DECODE_OPTIONS)
-  } catch (err) {
-    throw error('not valid CBOR', err)
-  }
-  if (!isPlainMap(value)) throw error('not a CBOR map')
+  const value = decodeCanonicalCbor(bytes, '', Number.MAX_SAFE_INTEGER, (reason, _meta, cause) => { throw error(reason.trimStart(), cause) })
+  if (!isPlainMap(value)) throw error('is not a CBOR map')
   return value
 }
 
 /** Decode signed request bytes: strict, canonical CBOR map of at most MAX_REQUEST_BYTES. */
 export function decodeRequestMap (bytes: Uint8Array): Raw {
   if (bytes.length > MAX_REQUEST_BYTES) throw badField('request', 'is too large', { size: bytes.length, limit: MAX_REQUEST_BYTES })
-  const raw = decodeCborMap(bytes, (reason, cause) =>
-    new LienthongError(MembershipErrorCode.BAD_REQUEST, `request is ${reason}`, { field: 'request' }, { cause }))
-  let again: Uint8Array
-  try {
-    again = encodeCbor(raw)
-  } catch (err) {
-    throw new LienthongError(MembershipErrorCode.BAD_REQUEST, 'request cannot be re-encoded', { field: 'request' }, { cause: err })
-  }
-  if (!Buffer.from(again).equals(bytes)) throw badField('request', 'is not in canonical CBOR form')
+  const raw = decodeCanonicalCbor(bytes, 'request', MAX_REQUEST_BYTES, (reason, _meta, cause) => {
+    throw new LienthongError(MembershipErrorCode.BAD_REQUEST, reason, { field: 'request' }, { cause })
+  })
+  if (!isPlainMap(raw)) throw badField('request', 'is not a CBOR map')
   return raw
 }
 

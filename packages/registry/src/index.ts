@@ -52,6 +52,7 @@ export {
   RegistryWriter, coordinatorRotationProof, type AppendOptions, type RegistryWriterOptions, type GenesisInit
 } from './writer.js'
 export { registryInvariantViolations, NODE_TRANSITIONS } from './invariants.js'
+export { TEST_SERVICE_ORG, TEST_SERVICE_ORG_NAME } from './test-service.js'
 
 export * from './directory/index.js'
 export { parseNetworkFile, createNetworkFile, isNetworkName, type NetworkFile } from './network-file.js'

@@ -1,4 +1,4 @@
-import { decode, encode } from 'cborg'
+import { decodeCanonicalCbor, encodeCbor } from '@lienthong/codec'
 import { LienthongError, type ErrorMeta } from '@lienthong/errors'
 import {
   HEARTBEAT_ADDRESS_MAX_LENGTH, HEARTBEAT_MAX_ADDRESSES, HEARTBEAT_VERSION_MAX_LENGTH, MAX_HEARTBEAT_BYTES,
@@ -59,16 +59,6 @@ export interface HeartbeatReply {
   registrySeq: number
 }
 
-const DECODE_OPTIONS = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  rejectDuplicateMapKeys: true
-}
-
 const VERSION = /^[\x21-\x7e]+$/
 const ADDRESS = /^\/\S+$/
 const QUEUE_FIELDS = ['queued', 'delivered', 'failed', 'inboxUnacked'] as const
@@ -78,15 +68,6 @@ const REPLY_FIELDS = ['serverTime', 'registrySeq'] as const
 
 function bad (message: string, meta: ErrorMeta = {}): LienthongError {
   return new LienthongError(HeartbeatErrorCode.BAD_MESSAGE, message, meta)
-}
-
-function cbor (value: unknown): Uint8Array {
-  const out = encode(value)
-  return Object.getPrototypeOf(out) === Uint8Array.prototype ? out : Uint8Array.from(out)
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 }
 
 /** A plain map with exactly `keys` (CBOR maps decode to plain objects). */
@@ -155,17 +136,10 @@ function checkReply (value: unknown): HeartbeatReply {
 
 /** Decode CBOR strictly, check it, and insist that it re-encodes to the same bytes. */
 function strictDecode<T> (bytes: Uint8Array, what: string, maxBytes: number, check: (value: unknown) => T): T {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
-  if (bytes.length > maxBytes) throw bad(`${what} is larger than ${maxBytes} bytes`, { what, size: bytes.length, limit: maxBytes })
-  let value: unknown
-  try {
-    value = decode(bytes, DECODE_OPTIONS)
-  } catch (err) {
-    throw new LienthongError(HeartbeatErrorCode.BAD_MESSAGE, `${what} is not valid CBOR`, { what }, { cause: err })
-  }
-  const checked = check(value)
-  if (!sameBytes(cbor(checked), bytes)) throw bad(`${what} is not in deterministic encoding`, { what })
-  return checked
+  const value = decodeCanonicalCbor(bytes, what, maxBytes, (reason, meta, cause) => {
+    throw new LienthongError(HeartbeatErrorCode.BAD_MESSAGE, reason, meta, { cause })
+  })
+  return check(value)
 }
 
 function checkedForEncode<T> (value: T, check: (value: unknown) => T, what: string): T {
@@ -179,7 +153,7 @@ function checkedForEncode<T> (value: T, check: (value: unknown) => T, what: stri
 
 /** Encode a heartbeat (TypeError when a field is out of its bounds). */
 export function encodeHeartbeat (body: HeartbeatBody): Uint8Array {
-  return cbor(checkedForEncode(body, checkBody, 'heartbeat'))
+  return encodeCbor(checkedForEncode(body, checkBody, 'heartbeat'))
 }
 
 /** Decode a heartbeat strictly; `heartbeat-bad-message` for anything malformed. */
@@ -189,7 +163,7 @@ export function decodeHeartbeat (bytes: Uint8Array): HeartbeatBody {
 
 /** Encode a heartbeat reply (TypeError when a field is out of its bounds). */
 export function encodeHeartbeatReply (reply: HeartbeatReply): Uint8Array {
-  return cbor(checkedForEncode(reply, checkReply, 'heartbeat reply'))
+  return encodeCbor(checkedForEncode(reply, checkReply, 'heartbeat reply'))
 }
 
 /** Decode a heartbeat reply strictly; `heartbeat-bad-message` for anything malformed. */

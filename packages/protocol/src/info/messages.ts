@@ -1,4 +1,4 @@
-import { decode, encode } from 'cborg'
+import { decodeCanonicalCbor, encodeCbor } from '@lienthong/codec'
 import { LienthongError, type ErrorMeta } from '@lienthong/errors'
 import {
   INFO_MAX_PROTOCOL_LENGTH, INFO_MAX_PROTOCOLS, INFO_MAX_REPLY_BYTES, INFO_MAX_REQUEST_BYTES, INFO_MAX_SOFTWARE_LENGTH
@@ -26,16 +26,6 @@ export interface InfoReply {
   time: number
 }
 
-const DECODE_OPTIONS = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  rejectDuplicateMapKeys: true
-}
-
 const PEER_ID = /^[1-9A-HJ-NP-Za-km-z]{1,128}$/
 const PROTOCOL_ID = /^\/[\x21-\x7e]*$/
 
@@ -52,25 +42,11 @@ function bad (message: string, meta: ErrorMeta): LienthongError {
   return new LienthongError(InfoErrorCode.BAD_MESSAGE, message, meta)
 }
 
-function cbor (value: unknown): Uint8Array {
-  const out = encode(value)
-  return Object.getPrototypeOf(out) === Uint8Array.prototype ? out : Uint8Array.from(out)
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i])
-}
-
 /** A CBOR map with exactly `keys`, in canonical encoding. */
 function strictMap (bytes: Uint8Array, what: string, maxBytes: number, keys: readonly string[]): Record<string, unknown> {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
-  if (bytes.length > maxBytes) throw bad(`${what} is too large`, { what, size: bytes.length, limit: maxBytes })
-  let value: unknown
-  try {
-    value = decode(bytes, DECODE_OPTIONS)
-  } catch (err) {
-    throw new LienthongError(InfoErrorCode.BAD_MESSAGE, `${what} is not valid CBOR`, { what }, { cause: err })
-  }
+  const value = decodeCanonicalCbor(bytes, what, maxBytes, (reason, meta, cause) => {
+    throw new LienthongError(InfoErrorCode.BAD_MESSAGE, reason, meta, { cause })
+  })
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
     throw bad(`${what} must be a map`, { what })
   }
@@ -79,7 +55,6 @@ function strictMap (bytes: Uint8Array, what: string, maxBytes: number, keys: rea
   if (unknown !== undefined) throw bad(`${what} has an unknown field`, { what, field: unknown.slice(0, 64) })
   const missing = keys.find(k => !Object.hasOwn(raw, k))
   if (missing !== undefined) throw bad(`${what} lacks a field`, { what, field: missing })
-  if (!sameBytes(cbor(raw), bytes)) throw bad(`${what} is not in canonical CBOR form`, { what })
   return raw
 }
 
@@ -105,7 +80,7 @@ function checkReply (info: InfoReply, what: string): InfoReply {
 
 /** The info request (always the same bytes). */
 export function encodeInfoRequest (): Uint8Array {
-  return cbor({ type: 'info' })
+  return encodeCbor({ type: 'info' })
 }
 
 /** Check an info request; `info-bad-message` unless it is exactly `{type:'info'}`. */
@@ -123,7 +98,7 @@ export function encodeInfoReply (info: InfoReply): Uint8Array {
   } catch (err) {
     throw new TypeError(`invalid info reply: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
   }
-  return cbor({ peerId: value.peerId, software: value.software, protocols: value.protocols, time: value.time })
+  return encodeCbor({ peerId: value.peerId, software: value.software, protocols: value.protocols, time: value.time })
 }
 
 /** Decode a reply strictly; `info-bad-message` (`meta.field`) otherwise. */

@@ -1,4 +1,4 @@
-import { decode, encode } from 'cborg'
+import { decodeCanonicalCbor, encodeCbor } from '@lienthong/codec'
 import { SIGNATURE_LENGTH } from '@lienthong/crypto'
 import { isLienthongError, LienthongError, type ErrorMeta } from '@lienthong/errors'
 import {
@@ -39,34 +39,15 @@ export interface AnnounceInfo extends HeadInfo {
   entries?: Uint8Array[]
 }
 
-const DECODE_OPTIONS = {
-  strict: true,
-  allowIndefinite: false,
-  allowUndefined: false,
-  allowInfinity: false,
-  allowNaN: false,
-  allowBigInt: false,
-  rejectDuplicateMapKeys: true
-}
-
 function bad (message: string, meta: ErrorMeta = {}): LienthongError {
   return new LienthongError(RegistrySyncErrorCode.BAD_MESSAGE, message, meta)
 }
 
-function cbor (value: unknown): Uint8Array {
-  const out = encode(value, { ignoreUndefinedProperties: true })
-  return Object.getPrototypeOf(out) === Uint8Array.prototype ? out : Uint8Array.from(out)
-}
-
 /** Decode a CBOR map (a plain object with string keys). */
 function map (bytes: Uint8Array, what: string): Record<string, unknown> {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
-  let value: unknown
-  try {
-    value = decode(bytes, DECODE_OPTIONS)
-  } catch (err) {
-    throw new LienthongError(RegistrySyncErrorCode.BAD_MESSAGE, `${what} is not valid CBOR`, { what }, { cause: err })
-  }
+  const value = decodeCanonicalCbor(bytes, what, Number.MAX_SAFE_INTEGER, (reason, meta, cause) => {
+    throw new LienthongError(RegistrySyncErrorCode.BAD_MESSAGE, reason, meta, { cause })
+  })
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array ||
     Object.getPrototypeOf(value) !== Object.prototype) throw bad(`${what} must be a map`, { what })
   return value as Record<string, unknown>
@@ -115,9 +96,9 @@ function headValue (info: HeadInfo): Record<string, unknown> {
 /** Encode a request. */
 export function encodeSyncRequest (request: SyncRequest): Uint8Array {
   switch (request.type) {
-    case 'head': return cbor({ type: 'head' })
-    case 'entries': return cbor({ type: 'entries', after: request.after, limit: request.limit })
-    case 'announce': return cbor({ type: 'announce', ...headValue(request), entries: request.entries })
+    case 'head': return encodeCbor({ type: 'head' })
+    case 'entries': return encodeCbor({ type: 'entries', after: request.after, limit: request.limit })
+    case 'announce': return encodeCbor({ type: 'announce', ...headValue(request), entries: request.entries })
   }
 }
 
@@ -150,7 +131,7 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
 
 /** Encode a head reply. */
 export function encodeHeadReply (info: HeadInfo): Uint8Array {
-  return cbor(headValue(info))
+  return encodeCbor(headValue(info))
 }
 
 /** Decode a head reply strictly. */
@@ -160,7 +141,7 @@ export function decodeHeadReply (bytes: Uint8Array): HeadInfo {
 
 /** Encode a page of signed entries (each in its wire form, `encodeSignedEntry`). */
 export function encodeEntriesReply (entries: readonly Uint8Array[]): Uint8Array {
-  return cbor({ entries })
+  return encodeCbor({ entries })
 }
 
 /** Decode a page reply: at most SYNC_PAGE_LIMIT byte strings (decoding each entry is the caller's job). */
@@ -182,12 +163,9 @@ function byteStrings (value: unknown, what: string, max: number): Uint8Array[] {
  * `registry-malformed` when the shape or sizes are wrong.
  */
 export function splitSignedEntry (wire: Uint8Array): SignedEntry {
-  let value: unknown
-  try {
-    value = decode(wire, DECODE_OPTIONS)
-  } catch (err) {
-    throw new LienthongError(RegistryErrorCode.MALFORMED, 'signed entry is not valid CBOR', { what: 'signed entry' }, { cause: err })
-  }
+  const value = decodeCanonicalCbor(wire, 'signed entry', MAX_ENTRY_BYTES + 2 * SIGNATURE_LENGTH, (reason, meta, cause) => {
+    throw new LienthongError(RegistryErrorCode.MALFORMED, reason, meta, { cause })
+  })
   if (!Array.isArray(value) || value.length !== 2) {
     throw new LienthongError(RegistryErrorCode.MALFORMED, 'a signed entry must be [bytes, signature]', { what: 'signed entry' })
   }
