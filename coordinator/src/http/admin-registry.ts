@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { NodeKey } from '@lienthong/crypto'
 import type { JsonValue } from '@lienthong/errors'
-import { bearerAuth, HttpError, HttpErrorCode, readJson, type TokenStore } from '@lienthong/http'
+import { bearerAuth, HttpError, HttpErrorCode, parseWith, readJson, type TokenStore } from '@lienthong/http'
 import type { RegistryReplica } from '@lienthong/protocol'
 import { nodeJson, orgJson, parseOp, serviceJson, type RegistryOp } from '@lienthong/registry'
 
@@ -22,13 +22,6 @@ type Env = { Variables: { tokenName: string, tokenRole: string } }
 
 const reasonSchema = z.string().trim().min(1).max(2000)
 
-function parse<T> (schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data)
-  if (result.success) return result.data
-  const first = result.error.issues[0]
-  const field = first?.path.join('.') || '(body)'
-  throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${first?.message ?? 'invalid'}`, { field })
-}
 
 /**
  * Admin routes that change the registry: organisations, node states, services. Each change is
@@ -52,7 +45,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
     kind: z.enum(['ministry', 'province', 'council', 'agency', 'unit']).optional(), aliases: z.array(z.string()).optional(), reason: reasonSchema.optional()
   }).strict()
   app.post('/orgs', operator, async (ctx) => {
-    const { reason, ...fields } = parse(orgCreate, await readJson(ctx))
+    const { reason, ...fields } = parseWith(orgCreate, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'org.create', fields.code, [{ type: 'org.create', ...fields }], reason)
     return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(fields.code)!) }, 201)
   })
@@ -64,7 +57,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   }).strict()
   app.patch('/orgs/:code', operator, async (ctx) => {
     const code = ctx.req.param('code')
-    const { reason, name, retire, ...fields } = parse(orgPatch, await readJson(ctx))
+    const { reason, name, retire, ...fields } = parseWith(orgPatch, await readJson(ctx))
     const ops: RegistryOp[] = []
     if (name !== undefined) ops.push({ type: 'org.rename', code, name })
     if (Object.keys(fields).length > 0) ops.push({ type: 'org.update', code, fields })
@@ -77,7 +70,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   const merge = z.object({ from: z.array(z.string()).min(1), name: z.string().optional(), at: z.number().int().optional(), reason: reasonSchema.optional() }).strict()
   app.post('/orgs/:code/merge', operator, async (ctx) => {
     const into = ctx.req.param('code')
-    const { reason, from, name, at } = parse(merge, await readJson(ctx))
+    const { reason, from, name, at } = parseWith(merge, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'org.merge', into, [{ type: 'org.merge', from, into, ...(name === undefined ? {} : { name }), ...(at === undefined ? {} : { at }) }], reason)
     return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(into)!) })
   })
@@ -88,7 +81,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
 
   app.post('/nodes/:peerId/promote', operator, async (ctx) => {
     const peerId = ctx.req.param('peerId')
-    const body = parse(promote, await readJson(ctx, 1 << 20, { optional: true }))
+    const body = parseWith(promote, await readJson(ctx, 1 << 20, { optional: true }))
     if (!c.conformancePassed(peerId)) {
       if (body.force !== true || body.reason === undefined) {
         throw new HttpError(409, 'conformance-required', 'this node has not passed the conformance exchange; pass {"force": true, "reason": "..."} to promote anyway', { peerId })
@@ -99,20 +92,20 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   })
   app.post('/nodes/:peerId/suspend', operator, async (ctx) => {
     const peerId = ctx.req.param('peerId')
-    const { reason } = parse(withReason, await readJson(ctx))
+    const { reason } = parseWith(withReason, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.suspend', peerId, [{ type: 'node.suspend', peerId, reason }], reason)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
   app.post('/nodes/:peerId/resume', operator, async (ctx) => {
     const peerId = ctx.req.param('peerId')
-    const { reason } = parse(optionalReason, await readJson(ctx, 1 << 20, { optional: true }))
+    const { reason } = parseWith(optionalReason, await readJson(ctx, 1 << 20, { optional: true }))
     const seq = await apply(ctx.get('tokenName'), 'node.resume', peerId, [{ type: 'node.resume', peerId }], reason)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
   const revoke = z.object({ incident: z.string().trim().min(1).max(200), reason: reasonSchema.optional() }).strict()
   app.post('/nodes/:peerId/revoke', security, async (ctx) => {
     const peerId = ctx.req.param('peerId')
-    const { incident, reason } = parse(revoke, await readJson(ctx))
+    const { incident, reason } = parseWith(revoke, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.revoke', peerId, [{ type: 'node.revoke', peerId, incident }], reason ?? `security incident ${incident}`, { incident })
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
@@ -122,14 +115,14 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   }).strict()
   app.post('/nodes/:peerId/reinstate', security, async (ctx) => {
     const peerId = ctx.req.param('peerId')
-    const { remediation, to, reason } = parse(reinstate, await readJson(ctx))
+    const { remediation, to, reason } = parseWith(reinstate, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.reinstate', peerId, [{ type: 'node.reinstate', peerId, remediation, to }], reason ?? `remediation: ${remediation.summary.slice(0, 200)}`)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
 
   const service = z.object({ id: z.string(), org: z.string(), name: z.string(), description: z.string().optional(), protocol: z.string(), reason: reasonSchema.optional() }).strict()
   app.post('/services', operator, async (ctx) => {
-    const { reason, ...fields } = parse(service, await readJson(ctx))
+    const { reason, ...fields } = parseWith(service, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'service.upsert', fields.id, [{ type: 'service.upsert', ...fields }], reason)
     return ctx.json({ seq, service: serviceJson(c.replica.state.services.get(fields.id)!) }, 201)
   })

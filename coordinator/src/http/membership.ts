@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { NodeKey } from '@lienthong/crypto'
 import type { Logger } from '@lienthong/errors'
-import { bearerAuth, HttpError, HttpErrorCode, intQuery, readJson, type TokenStore } from '@lienthong/http'
+import { bearerAuth, HttpError, intQuery, parseWith, readJson, type TokenStore } from '@lienthong/http'
 import {
   assessJoinRequest, joinRequestOps, pauseRequestOp, requestRecordJson, verifyJoinRequest, verifyPauseRequest,
   CHECKLIST_ITEMS, type MembershipStore, type PeerAllowance, type ChecklistItem
@@ -25,13 +25,6 @@ type Env = { Variables: { tokenName: string, tokenRole: string } }
 const reason = z.string().trim().min(1).max(2000)
 const statusQuery = z.enum(['pending', 'approved', 'rejected']).optional()
 
-function parse<T> (schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data)
-  if (result.success) return result.data
-  const first = result.error.issues[0]
-  const field = first?.path.join('.') || '(body)'
-  throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${first?.message ?? 'invalid'}`, { field })
-}
 
 /**
  * The join workflow and pause requests: public signed submissions and their public status,
@@ -63,7 +56,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json(status)
   })
   app.get('/join-requests', viewer, async (ctx) => {
-    const status = parse(statusQuery, ctx.req.query('status'))
+    const status = parseWith(statusQuery, ctx.req.query('status'))
     const after = ctx.req.query('after')
     const page = await c.store.listJoins({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { after }) })
     return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
@@ -81,7 +74,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
   }).strict()
   app.post('/join-requests/:id/assessment', operator, async (ctx) => {
     const id = ctx.req.param('id')
-    const body = parse(assessmentBody, await readJson(ctx, 64 * 1024, { optional: true }))
+    const body = parseWith(assessmentBody, await readJson(ctx, 64 * 1024, { optional: true }))
     const actor = ctx.get('tokenName')
     for (const [item, mark] of Object.entries(body.checklist ?? {})) {
       await c.store.markChecklist(id, item as ChecklistItem, { actor, ok: mark.ok, ...(mark.note === undefined ? {} : { note: mark.note }) })
@@ -93,7 +86,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
   })
   app.post('/join-requests/:id/approve', operator, async (ctx) => {
     const id = ctx.req.param('id')
-    const body = parse(z.object({ reason: reason.optional() }).strict(), await readJson(ctx, 64 * 1024, { optional: true }))
+    const body = parseWith(z.object({ reason: reason.optional() }).strict(), await readJson(ctx, 64 * 1024, { optional: true }))
     const actor = ctx.get('tokenName')
     const record = await c.store.approveJoin(id, {
       actor,
@@ -103,7 +96,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json(requestRecordJson(record))
   })
   app.post('/join-requests/:id/reject', operator, async (ctx) => {
-    const body = parse(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
+    const body = parseWith(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
     return ctx.json(requestRecordJson(await c.store.rejectJoin(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
   })
 
@@ -119,7 +112,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json(status)
   })
   app.get('/pause-requests', viewer, async (ctx) => {
-    const status = parse(statusQuery, ctx.req.query('status'))
+    const status = parseWith(statusQuery, ctx.req.query('status'))
     const page = await c.store.listPauses({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }) })
     return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
   })
@@ -132,7 +125,7 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json(requestRecordJson(record))
   })
   app.post('/pause-requests/:id/reject', operator, async (ctx) => {
-    const body = parse(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
+    const body = parseWith(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
     return ctx.json(requestRecordJson(await c.store.rejectPause(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
   })
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
-import { HttpError, HttpErrorCode, intQuery, readJson } from '@lienthong/http'
+import { HttpError, HttpErrorCode, intQuery, parseWith, readJson } from '@lienthong/http'
 import type { Relay } from '@lienthong/relay'
 
 export const statusSchema = z.object({
@@ -57,13 +57,8 @@ export function inboxRoutes (relay: Relay): Hono {
     return c.json({ id: c.req.param('id'), acked: true })
   })
   app.post('/:id/status', async (c) => {
-    const parsed = statusSchema.safeParse(await readJson(c, 64 * 1024))
-    if (!parsed.success) {
-      const field = parsed.error.issues[0]?.path.join('.') ?? '(body)'
-      throw new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${parsed.error.issues[0]?.message ?? 'invalid'}`, { field })
-    }
-    const note = parsed.data.note
-    const result = await relay.sendStatus(c.req.param('id'), { code: parsed.data.code, ...(note === undefined ? {} : { note }) })
+    const { code, note } = parseWith(statusSchema, await readJson(c, 64 * 1024))
+    const result = await relay.sendStatus(c.req.param('id'), { code, ...(note === undefined ? {} : { note }) })
     return c.json(result, 202)
   })
   return app

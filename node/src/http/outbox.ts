@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { HttpError, HttpErrorCode, readJson } from '@lienthong/http'
+import { HttpError, HttpErrorCode, parseWith, readJson } from '@lienthong/http'
 import type { Relay } from '@lienthong/relay'
 
 export const submitJsonSchema = z.object({
@@ -15,11 +15,6 @@ export const submitJsonSchema = z.object({
 /** Largest JSON body: base64 grows 4/3; larger documents go as a raw streamed upload. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024
 
-function badRequest (issues: z.core.$ZodIssue[]): HttpError {
-  const first = issues[0]
-  const field = first === undefined ? '(body)' : first.path.join('.') || '(body)'
-  return new HttpError(400, HttpErrorCode.BAD_REQUEST, `invalid field "${field}": ${first?.message ?? 'invalid'}`, { field, problems: issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) })
-}
 
 async function * bodyChunks (body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader()
@@ -44,9 +39,7 @@ export function outboxRoutes (relay: Relay, limits: { maxPayloadBytes: number })
       if (declared > MAX_JSON_BODY_BYTES) {
         throw new HttpError(413, HttpErrorCode.TOO_LARGE, `a JSON submission is limited to ${MAX_JSON_BODY_BYTES} bytes; send large documents as a raw application/octet-stream body`, { limit: MAX_JSON_BODY_BYTES })
       }
-      const parsed = submitJsonSchema.safeParse(await readJson(c, MAX_JSON_BODY_BYTES))
-      if (!parsed.success) throw badRequest(parsed.error.issues)
-      const { payload, ttlMs, ...rest } = parsed.data
+      const { payload, ttlMs, ...rest } = parseWith(submitJsonSchema, await readJson(c, MAX_JSON_BODY_BYTES))
       const bytes = new Uint8Array(Buffer.from(payload, 'base64'))
       const result = await relay.submit({ ...rest, payload: bytes, ...(ttlMs === undefined ? {} : { ttlMs }) })
       return c.json(result, 202)
@@ -56,14 +49,13 @@ export function outboxRoutes (relay: Relay, limits: { maxPayloadBytes: number })
       const to = c.req.queries('to')?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '') ?? []
       const contentType = c.req.query('contentType')
       const ttlRaw = c.req.query('ttlMs')
-      const parsed = submitJsonSchema.omit({ payload: true }).safeParse({ from, to, contentType, ...(ttlRaw === undefined ? {} : { ttlMs: Number(ttlRaw) }) })
-      if (!parsed.success) throw badRequest(parsed.error.issues)
+      const fields = parseWith(submitJsonSchema.omit({ payload: true }), { from, to, contentType, ...(ttlRaw === undefined ? {} : { ttlMs: Number(ttlRaw) }) })
       if (declared > limits.maxPayloadBytes) {
         throw new HttpError(413, HttpErrorCode.TOO_LARGE, `the document is larger than this node accepts (${limits.maxPayloadBytes} bytes)`, { limit: limits.maxPayloadBytes, size: declared })
       }
       const body = c.req.raw.body
       if (body === null) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'the request has no body', { field: '(body)' })
-      const { ttlMs, ...rest } = parsed.data
+      const { ttlMs, ...rest } = fields
       const result = await relay.submit({ ...rest, payload: bodyChunks(body), ...(ttlMs === undefined ? {} : { ttlMs }) })
       return c.json(result, 202)
     }

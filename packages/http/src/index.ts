@@ -14,3 +14,4 @@ export { HttpError, errorFunnel, notFound, problemResponse, toProblem, PROBLEM_C
 export { readJson, intQuery } from './request.js'
 export { registryRoutes, LOG_PAGE_LIMIT, type RegistrySource } from './registry-routes.js'
 export { TokenStore, bearerAuth, type TokenRecord } from './tokens.js'
+export { parseWith } from './validate.js'
