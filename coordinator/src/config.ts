@@ -29,8 +29,8 @@ export const configSchema = z.object({
   network: z.object({
     /** Largest envelope (header + sealed payload) any node accepts: 100 MiB. */
     maxEnvelopeBytes: z.number().int().min(64 * 1024).max(4 * 1024 ** 3).default(100 * 1024 * 1024),
-    /** A node without a fresh checkpoint for this long reports itself degraded: 24 h. */
-    stalenessLimitMs: z.number().int().min(10_000).default(24 * 3600_000)
+    /** A node without a fresh checkpoint for this long reports itself degraded: 24 h (the registry accepts 1 min to 30 days). */
+    stalenessLimitMs: z.number().int().min(60_000).max(30 * 24 * 3600_000).default(24 * 3600_000)
   }).prefault({}),
   registry: z.object({
     /** How often the coordinator signs a fresh checkpoint even when nothing changed. */

@@ -26,8 +26,9 @@ export function startNodeHeartbeats (c: { host: Host, replica: RegistryReplica, 
       const health = await c.relay.health()
       return {
         version: NODE_VERSION,
-        // The registry keeps plain addresses; the /p2p suffix is implied by the PeerId.
-        addresses: c.host.multiaddrs.map((a) => a.replace(/\/p2p\/[^/]+$/, '')),
+        // As the join request gave them (ending in /p2p/<peerId>), so that an unchanged node does
+        // not cause an address update in the registry.
+        addresses: c.host.multiaddrs,
         registrySeq: c.replica.seq,
         queues: { queued: health.outbox.queued, delivered: health.outbox.delivered, failed: health.outbox.failed, inboxUnacked: health.inbox.unacked },
         counters: {

@@ -82,6 +82,7 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   app.post('/nodes/:peerId/promote', operator, async (ctx) => {
     const peerId = ctx.req.param('peerId')
     const body = parseWith(promote, await readJson(ctx, 1 << 20, { optional: true }))
+    if (!c.replica.state.nodes.has(peerId)) throw new HttpError(404, 'registry-unknown-node', `no node ${peerId} in the registry`, { peerId })
     if (!c.conformancePassed(peerId)) {
       if (body.force !== true || body.reason === undefined) {
         throw new HttpError(409, 'conformance-required', 'this node has not passed the conformance exchange; pass {"force": true, "reason": "..."} to promote anyway', { peerId })

@@ -78,8 +78,16 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   const viewer = bearerAuth(c.tokens, 'viewer')
   app.get('/v1/connections', viewer, (ctx) => ctx.json({ connections: c.monitor.connections() }))
   app.get('/v1/alerts', viewer, async (ctx) => {
+    // Without since/after: the newest alerts. `after` pages forward by alert id.
     const peerId = ctx.req.query('peerId')
-    const alerts = await c.monitor.alerts({ since: intQuery(ctx, 'since', 0), limit: intQuery(ctx, 'limit', 100, 1000), ...(peerId === undefined ? {} : { peerId }) })
+    const since = ctx.req.query('since') === undefined ? undefined : intQuery(ctx, 'since', 0)
+    const after = ctx.req.query('after') === undefined ? undefined : intQuery(ctx, 'after', 0)
+    const alerts = await c.monitor.alerts({
+      limit: intQuery(ctx, 'limit', 100, 1000),
+      ...(since === undefined ? {} : { since }),
+      ...(after === undefined ? {} : { after }),
+      ...(peerId === undefined ? {} : { peerId })
+    })
     return ctx.json({ alerts })
   })
   app.route('/v1', membershipRoutes({ replica: c.replica, key: c.key, host: c.host, network: c.network.name, store: c.membership, tokens: c.tokens, allowance: c.allowance, logger: c.logger }))

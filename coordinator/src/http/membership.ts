@@ -113,7 +113,8 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
   })
   app.get('/pause-requests', viewer, async (ctx) => {
     const status = parseWith(statusQuery, ctx.req.query('status'))
-    const page = await c.store.listPauses({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }) })
+    const after = ctx.req.query('after')
+    const page = await c.store.listPauses({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { after }) })
     return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
   })
   app.post('/pause-requests/:id/approve', operator, async (ctx) => {
