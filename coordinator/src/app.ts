@@ -17,6 +17,8 @@ import { CoordinatorErrorCode } from './errors.js'
 import { createHttpApp } from './http/app.js'
 import { createLogger } from '@lienthong/cli'
 import { coordinatorPaths } from './paths.js'
+import { conformanceRoutes } from './conformance.js'
+import { startTestService } from './test-service.js'
 
 export interface StartOptions {
   data: string
@@ -146,13 +148,20 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
 
     const tokens = TokenStore.open(paths.tokens, ADMIN_ROLES)
     const membership = await MembershipStore.open(db, { nodeState: registryNodeState(() => replica.state) })
+    // The conformance test service: the coordinator's own node answers trial nodes' test documents.
+    const testService = await startTestService({
+      data: paths.data, key, host, replica, db, monitor, stats, membership, metrics: metrics.registry, announce: config.announce,
+      logger: log.child({ component: 'lienthong:coordinator:test-service' })
+    })
+    closers.push(() => testService.close())
     const app = createHttpApp({
       replica, host, network, key, tokens, membership, allowance, monitor, stats, metrics: metrics.registry,
       audit: async (entry) => { await membership.audit.record(entry) },
-      conformancePassed: () => false,
+      conformancePassed: (peerId) => testService.records.passed(peerId),
       logger: log.child({ component: 'lienthong:coordinator:http' }),
       startedAt: Date.now()
     })
+    app.route('/v1', conformanceRoutes({ records: testService.records, replica, tokens }))
     const [hostname, portText] = splitHostPort(config.http)
     const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))

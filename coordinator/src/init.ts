@@ -9,6 +9,7 @@ import { openDatabase } from '@lienthong/store'
 import { parseConfig, type CoordinatorConfig } from './config.js'
 import { CoordinatorErrorCode } from './errors.js'
 import { coordinatorPaths } from './paths.js'
+import { testServiceOps } from './test-service.js'
 
 export interface InitOptions {
   data: string
@@ -31,7 +32,8 @@ export const DEFAULT_NETWORK_NAME = 'lienthong'
 
 /**
  * Create a coordinator's data folder: key (0600), config.json with every key, network.json for
- * the agencies, and the registry log holding the genesis entry and the national directory.
+ * the agencies, and the registry log holding the genesis entry, the national directory and the
+ * conformance test service (its reserved code, hosted by the coordinator's own node).
  * Refuses a folder that is not empty, so an existing network is never overwritten.
  */
 export async function initCoordinator (options: InitOptions): Promise<InitResult> {
@@ -69,6 +71,9 @@ export async function initCoordinator (options: InitOptions): Promise<InitResult
     const genesis = RegistryWriter.genesis(key, { network: name, ...(options.now === undefined ? {} : { now: options.now }) })
     await replica.apply(genesis.registry.entriesAfter(-1, 1), { source: 'init' })
     await replica.append(key, directoryOps(), { actor: 'system', reason: 'national directory shipped with Lienthong' })
+    // The conformance test service (reserved code, hosted by the coordinator's own node); the
+    // addresses are corrected by its first heartbeat when the ports are only known at start.
+    await replica.append(key, testServiceOps(replica.state, key, network.coordinator.addresses), { actor: 'system', reason: 'the coordinator hosts the conformance test service' })
     await replica.append(key, [{
       type: 'network.params',
       heartbeatIntervalMs: config.monitor.heartbeatIntervalMs,

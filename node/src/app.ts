@@ -19,6 +19,7 @@ import { NODE_VERSION } from './constants.js'
 import { removeRunInfo, writeRunInfo } from './membership.js'
 import { startNodeHeartbeats } from './heartbeat.js'
 import { serveInfo } from '@lienthong/protocol'
+import { ConformanceRunner } from './conformance.js'
 
 export { NODE_VERSION }
 
@@ -151,9 +152,14 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     closers.push(() => relay.stop())
     const heartbeats = startNodeHeartbeats({ host, replica, relay, metrics, coordinator: coordinatorPeerId, logger: log.child({ component: 'lienthong:node:heartbeat' }) })
     closers.push(async () => { await heartbeats.stop() })
+    // A trial node runs the conformance exchange with the coordinator's test service by itself.
+    const conformance = new ConformanceRunner({ data: options.data, peerId: host.peerId, relay, replica, logger: log.child({ component: 'lienthong:node:conformance' }) })
+    await conformance.start()
+    closers.push(() => conformance.stop())
 
     const app = createNodeHttpApp({
       replica, host, network, tokens, links, relay, metrics,
+      conformance: () => conformance.status(),
       maxPayloadBytes: config.maxPayloadBytes,
       logger: log.child({ component: 'lienthong:node:http' }),
       startedAt: Date.now(),

@@ -45,9 +45,10 @@ test('membership lifecycle: join → assessment → approve → promote → exch
   await waitFor('the node sees itself admitted', () => vpcp.replica.state.nodes.get(vpcp.host.peerId)?.state === 'trial')
   t.is((await operator.post(`/v1/join-requests/${submitted.id}/approve`)).body.code, 'membership-not-pending')
 
-  // Promote (the conformance exchange is not built yet: forced, with the reason on record).
-  const promoted = await operator.post(`/v1/nodes/${vpcp.host.peerId}/promote`, { force: true, reason: 'conformance checked by hand' })
-  t.is(promoted.status, 200)
+  // The trial node runs the conformance exchange with the test service by itself; then promote.
+  await waitFor('the conformance pass', async () => (await operator.get<{ passed: boolean }>(`/v1/nodes/${vpcp.host.peerId}/conformance`)).body.passed, 30_000)
+  const promoted = await operator.post(`/v1/nodes/${vpcp.host.peerId}/promote`, { reason: 'conformance exchange passed' })
+  t.is(promoted.status, 200, JSON.stringify(promoted.body))
   await waitFor('both nodes see the promotion', () => vpcp.replica.state.nodes.get(vpcp.host.peerId)?.state === 'official' && hcm.node.replica.state.nodes.get(vpcp.host.peerId)?.state === 'official')
 
   // Exchange.

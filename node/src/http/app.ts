@@ -19,6 +19,8 @@ export interface NodeHttpComponents {
   links: PeerLinks
   relay: Relay
   metrics: MetricsRegistry
+  /** The conformance exchange's result, for health. */
+  conformance?: () => { passed: boolean, at: number | null }
   maxPayloadBytes: number
   logger: Logger
   startedAt: number
@@ -57,6 +59,7 @@ export function createNodeHttpApp (c: NodeHttpComponents): Hono {
       network: c.network.name,
       peerId: c.host.peerId,
       membership: self?.state ?? null,
+      conformance: c.conformance?.() ?? null,
       uptimeMs: Date.now() - c.startedAt,
       registry: { ...freshness, stalenessLimitMs: c.replica.state.params.stalenessLimitMs, alarms: c.replica.alarmCounts() },
       links,

@@ -2,7 +2,7 @@ import { SIGNATURE_LENGTH, publicKeyFromPeerId } from '@lienthong/crypto'
 import { verifyEnvelope, type SignedEnvelope } from '@lienthong/envelope'
 import { hostOf, type RegistryState } from '@lienthong/registry'
 import { RefusalCode } from './refusals.js'
-import { ACTIVE_STATES } from './routing.js'
+import { ACTIVE_STATES, mayExchange } from './routing.js'
 
 /** What the receiver checks an envelope against. */
 export interface CheckContext {
@@ -37,8 +37,9 @@ export function peerKey (peerId: string): Uint8Array {
  * The receiver's checks of architecture §4, cheapest first; the refusal code, or undefined when
  * the envelope may be accepted. In order: sender node = delivering peer, peer admitted and not
  * suspended or revoked, this node active and in the peer's state (trial ↔ trial, official ↔
- * official), sender organisation hosted by the peer, a recipient hosted here, size within the
- * registry's maxEnvelopeBytes, then signature, clock skew, expiry and (inline) payload hash.
+ * official; the coordinator's test-service node with either, see `mayExchange`), sender
+ * organisation hosted by the peer, a recipient hosted here, size within the registry's
+ * maxEnvelopeBytes, then signature, clock skew, expiry and (inline) payload hash.
  * A detached payload's hash and length are checked by the protocol as it streams.
  */
 export function checkIncoming (env: SignedEnvelope, ctx: CheckContext): string | undefined {
@@ -51,7 +52,7 @@ export function checkIncoming (env: SignedEnvelope, ctx: CheckContext): string |
   if (sender.state === 'revoked') return RefusalCode.SENDER_REVOKED
   const self = state.nodes.get(ctx.selfPeerId)
   if (self === undefined || !ACTIVE_STATES.has(self.state)) return RefusalCode.RECEIVER_NOT_ACTIVE
-  if (sender.state !== self.state) return RefusalCode.SENDER_NOT_ALLOWED
+  if (!mayExchange(state, sender, self)) return RefusalCode.SENDER_NOT_ALLOWED
   if (hostOf(state, header.senderOrg)?.node.peerId !== ctx.remotePeerId) return RefusalCode.SENDER_ORG_NOT_HOSTED
   if (!header.recipients.some(org => hostOf(state, org)?.node.peerId === ctx.selfPeerId)) return RefusalCode.NOT_A_RECIPIENT
   if (env.headerBytes.length + SIGNATURE_LENGTH + header.payloadLength > state.params.maxEnvelopeBytes) return RefusalCode.ENVELOPE_TOO_LARGE

@@ -6,6 +6,20 @@ import type { RecipientRoute } from './types.js'
 /** Membership states that may exchange documents (with a peer in the same state). */
 export const ACTIVE_STATES: ReadonlySet<NodeState> = new Set<NodeState>(['trial', 'official'])
 
+function sameKey (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
+
+/**
+ * Whether two active nodes may exchange documents: trial with trial, official with official, and
+ * anyone with the coordinator's own node (the node whose key is the registry's current coordinator
+ * key), which hosts the test service that trial nodes run their conformance exchange with. The key
+ * comes from the signed registry, so sender and receiver agree on it without any configuration.
+ */
+export function mayExchange (state: RegistryState, a: NodeRecord, b: NodeRecord): boolean {
+  return a.state === b.state || sameKey(a.publicKey, state.coordinatorKey) || sameKey(b.publicKey, state.coordinatorKey)
+}
+
 /** Where one submission goes: a route per recipient code, and the distinct recipient nodes. */
 export interface Routing {
   routes: RecipientRoute[]
@@ -70,8 +84,8 @@ export function routeOne (state: RegistryState, self: NodeRecord, org: string): 
   }
   const node = host.node
   if (node.state === 'suspended') throw refuse(RelayErrorCode.RECIPIENT_SUSPENDED, 'the node hosting the recipient is suspended', org)
-  if (node.state !== self.state) {
-    throw new LienthongError(RelayErrorCode.RECIPIENT_NOT_ALLOWED, 'trial nodes exchange only with trial nodes, official with official',
+  if (!mayExchange(state, self, node)) {
+    throw new LienthongError(RelayErrorCode.RECIPIENT_NOT_ALLOWED, 'trial nodes exchange only with trial nodes (and the test service), official with official',
       { org, recipientState: node.state, senderState: self.state })
   }
   return { route: { org, effectiveOrg: host.code, redirected: host.redirected, node: node.peerId }, node }
