@@ -82,8 +82,9 @@ export class PeerLinks {
         await this.#init.whenCoordinatorAway?.().catch((e: unknown) => { logger.debug({ err: (e as Error).message }, 'HTTP catch-up failed') })
       }
     }
+    // The coordinator (which also hosts the test service as a node) has its own link above.
     const candidates = [...replica.state.nodes.values()].filter((n) =>
-      n.peerId !== host.peerId && (n.state === 'trial' || n.state === 'official') && n.addresses.length > 0)
+      n.peerId !== host.peerId && n.peerId !== coordinator.peerId && (n.state === 'trial' || n.state === 'official') && n.addresses.length > 0)
     const meshConnected = candidates.filter((n) => connected.has(n.peerId)).length
     const missing = meshPeers - meshConnected
     if (missing <= 0) return
