@@ -114,7 +114,16 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     closers.push(() => host.stop())
     replica.on('applied', () => { host.refreshGate() })
 
-    const sync = createRegistrySync({ host, replica, coordinatorKey: key, checkpointIntervalMs: config.registry.checkpointIntervalMs, logger: log.child({ component: 'lienthong:coordinator:sync' }) })
+    // Applicants connected only for their assessment are served but not synced with: announcing
+    // on a connection the assessment is closing once crashed the process (see protocol's yamux-guard).
+    const sync = createRegistrySync({
+      host,
+      replica,
+      coordinatorKey: key,
+      checkpointIntervalMs: config.registry.checkpointIntervalMs,
+      syncPeers: (peerId) => replica.state.nodes.has(peerId),
+      logger: log.child({ component: 'lienthong:coordinator:sync' })
+    })
     await sync.start()
     closers.push(() => sync.stop())
 

@@ -10,6 +10,7 @@ import { DEFAULT_LOG_NAME, STOP_CLOSE_TIMEOUT_MS } from './constants.js'
 import { checkTimeout, deadlineSignal } from './deadline.js'
 import { dialError, ProtocolErrorCode, toError } from './errors.js'
 import { checkProtocol, parseTarget, type PeerTarget } from './target.js'
+import { installYamuxGuard } from './yamux-guard.js'
 
 /** Decides which remote peers may connect to us and be dialled by us. */
 export interface PeerGate {
@@ -210,6 +211,8 @@ class Libp2pHost implements Host {
     }
   }
 }
+
+installYamuxGuard()
 
 async function startHost (init: HostInit): Promise<Libp2pHost> {
   // Built stopped, so that the gater can consult the host from the first connection on.

@@ -14,6 +14,8 @@ export interface AnnouncerContext {
   puller: Puller
   log: Logger
   request: () => SyncRequestOptions
+  /** The connected peers to announce to. */
+  peers: () => string[]
   /** Peers announced to at once. */
   concurrency: number
 }
@@ -91,7 +93,7 @@ export class Announcer {
     const info: AnnounceInfo = headInfo(this.ctx.replica)
     const entries = this.#newEntries()
     if (entries.length > 0) info.entries = entries
-    const peers = this.ctx.host.connectedPeers()
+    const peers = this.ctx.peers()
     let next = 0
     const worker = async (): Promise<void> => {
       while (next < peers.length) await this.#one(info, peers[next++] as string)

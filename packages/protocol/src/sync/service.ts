@@ -30,6 +30,12 @@ export interface RegistrySyncInit {
   announceConcurrency?: number
   /** Deadline of each sync request (default 10 s). */
   requestTimeoutMs?: number
+  /**
+   * Which connected peers to pull from and announce to (default: all). The coordinator leaves
+   * out applicants whose connection only exists for their join assessment. Requests from any
+   * connected peer are still served.
+   */
+  syncPeers?: (peerId: string) => boolean
 }
 
 /** Counters of a sync service (alarms by code come from the replica). */
@@ -63,6 +69,7 @@ export class RegistrySync {
   readonly #announcer: Announcer
   readonly #cleanup: (() => void)[] = []
   readonly #pending = new Set<Promise<unknown>>()
+  readonly #syncPeer: (peerId: string) => boolean
   #abort = new AbortController()
   #started = false
   #peerCursor = 0
@@ -74,6 +81,8 @@ export class RegistrySync {
     this.#replica = init.replica
     this.#log = (init.logger ?? silentLogger).child({ component: 'lienthong:registry-sync' })
     this.#key = init.coordinatorKey
+    if (init.syncPeers !== undefined && typeof init.syncPeers !== 'function') throw new TypeError('init.syncPeers must be a function')
+    this.#syncPeer = init.syncPeers ?? (() => true)
     this.#options = {
       ...(init.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: positive('checkpointIntervalMs', init.checkpointIntervalMs, 1) }),
       antiEntropyIntervalMs: positive('antiEntropyIntervalMs', init.antiEntropyIntervalMs, DEFAULT_ANTI_ENTROPY_INTERVAL_MS),
@@ -94,6 +103,7 @@ export class RegistrySync {
       puller: this.#puller,
       log: this.#log,
       request: () => this.#requestOptions(),
+      peers: () => this.#peers(),
       concurrency: this.#options.concurrency
     })
   }
@@ -129,7 +139,8 @@ export class RegistrySync {
       this.#replica.on('checkpoint', e => { this.#announcer.schedule(e.source === 'local') })
     )
     const onOpen = (evt: CustomEvent<Connection>): void => {
-      this.#puller.enqueue(evt.detail.remotePeer.toString())
+      const peer = evt.detail.remotePeer.toString()
+      if (this.#syncPeer(peer)) this.#puller.enqueue(peer)
     }
     this.#host.node.addEventListener('connection:open', onOpen)
     this.#cleanup.push(() => { this.#host.node.removeEventListener('connection:open', onOpen) })
@@ -140,7 +151,7 @@ export class RegistrySync {
       this.#scheduleCheckpoint()
       if ((this.#replica.latestCheckpoint?.checkpoint.seq ?? -1) < this.#replica.seq) this.#checkpointNow()
     }
-    for (const peer of this.#host.connectedPeers()) this.#puller.enqueue(peer)
+    for (const peer of this.#peers()) this.#puller.enqueue(peer)
   }
 
   /** Stop serving, cancel requests in flight and wait for the work under way. Safe to call twice. */
@@ -179,6 +190,11 @@ export class RegistrySync {
     await this.#announcer.idle()
   }
 
+  /** Connected peers we sync with. */
+  #peers (): string[] {
+    return this.#host.connectedPeers().filter(peer => this.#syncPeer(peer))
+  }
+
   #requestOptions (): SyncRequestOptions {
     return { timeoutMs: this.#options.timeoutMs, signal: this.#abort.signal }
   }
@@ -202,14 +218,14 @@ export class RegistrySync {
       case 'announce': {
         const reply = encodeHeadReply(headInfo(this.#replica))
         const { type: _type, ...info } = request
-        if (isNews(this.#replica, info)) this.#puller.enqueue(peer, info)
+        if (isNews(this.#replica, info) && this.#syncPeer(peer)) this.#puller.enqueue(peer, info)
         return reply
       }
     }
   }
 
   #antiEntropy (): void {
-    const peers = this.#host.connectedPeers()
+    const peers = this.#peers()
     if (peers.length === 0) return
     this.#peerCursor = (this.#peerCursor + 1) % peers.length
     this.#puller.enqueue(peers[this.#peerCursor] as string)

@@ -73,6 +73,7 @@ export interface SyncNodeInit {
   dir?: string
   antiEntropyIntervalMs?: number
   checkpointIntervalMs?: number
+  syncPeers?: (peerId: string) => boolean
 }
 
 export async function startNode (t: ExecutionContext, init: SyncNodeInit): Promise<SyncNode> {
@@ -86,7 +87,8 @@ export async function startNode (t: ExecutionContext, init: SyncNodeInit): Promi
     replica,
     ...(init.coordinator === true ? { coordinatorKey: init.coordinatorKey } : {}),
     ...(init.antiEntropyIntervalMs === undefined ? {} : { antiEntropyIntervalMs: init.antiEntropyIntervalMs }),
-    ...(init.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: init.checkpointIntervalMs })
+    ...(init.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: init.checkpointIntervalMs }),
+    ...(init.syncPeers === undefined ? {} : { syncPeers: init.syncPeers })
   })
   await sync.start()
   let stopped: Promise<void> | undefined

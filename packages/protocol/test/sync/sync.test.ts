@@ -57,6 +57,34 @@ async function waitFor (check: () => boolean, replica: { on: (type: 'checkpoint'
   }
 }
 
+test('syncPeers leaves a connected peer out of pulls and announces, and its requests are still served', async t => {
+  const coordinatorKey = generateNodeKey()
+  const applicantKey = generateNodeKey()
+  const applicant = peerIdFromPublicKeyBytes(applicantKey.publicKey)
+  // The coordinator syncs only with registry members, as its join assessment needs.
+  const holder: { c?: Awaited<ReturnType<typeof startNode>> } = {}
+  const c = await startNode(t, { coordinatorKey, coordinator: true, syncPeers: peer => holder.c?.replica.state.nodes.has(peer) === true })
+  holder.c = c
+  await c.replica.append(coordinatorKey, [genesis(coordinatorKey), ...orgOps(0, 2)], ADMIN)
+  const a = await startNode(t, { coordinatorKey, key: applicantKey })
+  await c.host.dial(a.address)
+  await c.replica.append(coordinatorKey, orgOps(2, 1), ADMIN)
+  await c.sync.idle()
+  t.is(c.sync.stats.announcesSent, 0, 'nothing announced to a peer outside syncPeers')
+  t.true(c.host.connectedPeers().includes(applicant))
+  // The applicant still pulls by itself: the coordinator serves its requests.
+  a.sync.syncWith(c.host.peerId)
+  await waitForSeq(a.replica, c.replica.seq)
+  t.is(a.replica.seq, c.replica.seq)
+
+  // Once admitted, it is a sync peer: the next change is announced to it.
+  const [org] = [...c.replica.state.orgs.keys()] as [string]
+  await c.replica.append(coordinatorKey, [admitOp(applicantKey, [org])], ADMIN)
+  await waitForSeq(a.replica, c.replica.seq)
+  await c.sync.idle()
+  t.true(c.sync.stats.announcesSent > 0)
+})
+
 test('a forked or rolled-back head is refused with a registry-fork alarm and the chain is kept', async t => {
   const coordinatorKey = generateNodeKey()
   // Two chains from the same genesis key, equal up to seq 3, diverging from seq 4.
