@@ -141,6 +141,11 @@ test('CoordinatorClient: public registry, join request reviewed and rejected, no
   t.is((await admin.reinstate(hcmPeer, { to: 'official', remediation: { summary: 'key rotated', ref: 'RM-1' } })).node.state, 'official')
   t.is((await t.throwsAsync(admin.promote(hcmPeer, { force: true, reason: 'again' }), { instanceOf: ClientError })).status, 409)
 
+  // Admitted by the harness straight to official: it never ran the conformance exchange.
+  const conformance = await admin.conformance(hcmPeer)
+  t.is(conformance.state, 'official')
+  t.false(conformance.passed)
+  t.is((await t.throwsAsync(admin.conformance(vpcp.host.peerId), { instanceOf: ClientError })).code, 'registry-unknown-node')
   t.true((await admin.connections()).connections.some((c) => c.peerId === hcmPeer))
   t.true(Array.isArray((await admin.alerts({ limit: 10 })).alerts))
   t.true(Array.isArray((await admin.pauseRequests()).requests))

@@ -1,5 +1,5 @@
 import type {
-  Alert, AssessmentInput, AuditEntry, ConnectionInfo, CoordinatorHealth, JoinRequestRecord, NodeChange,
+  Alert, AssessmentInput, AuditEntry, ConformanceView, ConnectionInfo, CoordinatorHealth, JoinRequestRecord, NodeChange,
   PauseRequestRecord, PublicRequestStatus, RequestPage, RequestStatus
 } from './coordinator-types.js'
 import type { NodeState } from './node-types.js'
@@ -103,6 +103,11 @@ export class CoordinatorClient {
 
   async alerts (options: { since?: number, limit?: number, peerId?: string } = {}): Promise<{ alerts: Alert[] }> {
     return await this.#http.json('GET', '/v1/alerts', { query: { since: options.since, limit: options.limit, peerId: options.peerId } })
+  }
+
+  /** Whether a node passed the conformance exchange with the test service (promote needs it unless forced). */
+  async conformance (peerId: string): Promise<ConformanceView> {
+    return await this.#http.json<ConformanceView>('GET', `/v1/nodes/${id(peerId)}/conformance`)
   }
 
   /** Admin actions, oldest first (or newest first with `order: 'desc'`). */

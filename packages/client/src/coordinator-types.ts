@@ -177,3 +177,16 @@ export interface NodeChange<N> {
   seq: number
   node: N
 }
+
+/** `GET /v1/nodes/:peerId/conformance` [viewer]: whether the node passed the conformance exchange. */
+export interface ConformanceView {
+  peerId: string
+  /** Membership in the registry (null: not in the registry). */
+  state: NodeState | null
+  passed: boolean
+  /** When it passed (Unix ms), the test document it sent, from which organisation, the statuses it got back. */
+  at: number | null
+  documentId: string | null
+  org: string | null
+  statuses: string[]
+}

@@ -33,6 +33,6 @@ export type {
 } from './registry-types.js'
 export type {
   Alert, AlertNotification, Assessment, AssessmentCheck, AssessmentCheckName, AssessmentInput, AuditEntry,
-  ChecklistItem, ChecklistMark, ConnectionInfo, ConnectionStatus, CoordinatorHealth, Decision, JoinRequestBody,
+  ChecklistItem, ChecklistMark, ConformanceView, ConnectionInfo, ConnectionStatus, CoordinatorHealth, Decision, JoinRequestBody,
   JoinRequestRecord, NodeChange, PauseRequestRecord, PublicRequestStatus, RequestPage, RequestStatus
 } from './coordinator-types.js'
