@@ -47,3 +47,4 @@ export function isLienthongError (err: unknown, code?: string): err is Lienthong
 }
 
 export { type Logger, silentLogger } from './logger.js'
+export { Emitter, type Listener } from './emitter.js'

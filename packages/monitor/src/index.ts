@@ -27,7 +27,7 @@ export {
 export { createNotifier, type Notifier, type NotifierInit, type RetryPolicy } from './notifier.js'
 export { alertText, vietnamTime, type AlertText } from './messages.js'
 export { ConnectionMonitor, type ConnectionMonitorComponents } from './monitor.js'
-export type { Listener } from './events.js'
+export type { Listener } from '@lienthong/errors'
 export type {
   HeartbeatReport, ConnectionStatus, NodeSeen, ConnectionInfo, AlertKind, NotificationChannel, NotificationStatus,
   NotificationAttempt, AlertNotification, AlertOrg, Alert, AlertQuery, AddressChange, StatusChange, MonitorEvents

@@ -1,4 +1,4 @@
-import { LienthongError, silentLogger, type Logger } from '@lienthong/errors'
+import { Emitter, LienthongError, silentLogger, type Listener, type Logger } from '@lienthong/errors'
 import type { NodeRecord, RegistryState } from '@lienthong/registry'
 import type { Database } from '@lienthong/store'
 import { checkOfflineAfterMs, type Operators } from './config.js'
@@ -7,7 +7,6 @@ import {
 } from './constants.js'
 import { Dispatcher } from './dispatcher.js'
 import { MonitorErrorCode } from './errors.js'
-import { Emitter, type Listener } from './events.js'
 import type { Notifier } from './notifier.js'
 import { MonitorStore } from './store.js'
 import type { Alert, AlertQuery, ConnectionInfo, HeartbeatReport, MonitorEvents, NodeSeen } from './types.js'
@@ -74,7 +73,7 @@ export class ConnectionMonitor {
     this.#c = components
     this.#now = components.now ?? Date.now
     this.#log = components.logger ?? silentLogger
-    this.#events = new Emitter(this.#log)
+    this.#events = new Emitter(this.#log, 'monitor')
   }
 
   /** Load the persisted state, resume unsent notices and start watching. */

@@ -21,7 +21,8 @@ export {
   DEFAULT_CHECKPOINT_INTERVAL_MS, DEFAULT_ANNOUNCE_CONCURRENCY, DEFAULT_SYNC_REQUEST_TIMEOUT_MS, ANNOUNCE_MAX_ENTRIES,
   ANNOUNCE_ENTRIES_MAX_BYTES
 } from './constants.js'
-export type { AppliedEvent, CheckpointEvent, RegistryAlarm, ReplicaEvents, Listener } from './events.js'
+export type { AppliedEvent, CheckpointEvent, RegistryAlarm, ReplicaEvents } from './events.js'
+export type { Listener } from '@lienthong/errors'
 export type { HeldCheckpoint } from './replay.js'
 export {
   RegistryReplica, type RegistryReplicaInit, type ReplicaAppendOptions, type CheckpointAcceptance, type Freshness

@@ -1,5 +1,5 @@
 import type { NodeKey } from '@lienthong/crypto'
-import { LienthongError, silentLogger, type Logger } from '@lienthong/errors'
+import { Emitter, LienthongError, silentLogger, type Listener, type Logger } from '@lienthong/errors'
 import {
   decodeCheckpoint, encodeSignedCheckpoint, encodeSignedEntry, entryHash, RegistryErrorCode, signEntry,
   type AppendOptions, type AppliedEntry, type Checkpoint, type Registry, type RegistryOp, type RegistryState,
@@ -7,7 +7,7 @@ import {
 } from '@lienthong/registry'
 import { RegistryLogStore, type Database } from '@lienthong/store'
 import { RegistrySyncErrorCode } from './errors.js'
-import { Emitter, type Listener, type RegistryAlarm, type ReplicaEvents } from './events.js'
+import type { RegistryAlarm, ReplicaEvents } from './events.js'
 import { replayStore, type HeldCheckpoint } from './replay.js'
 
 /** What `RegistryReplica.open` needs. */
@@ -78,7 +78,7 @@ export class RegistryReplica {
     this.#store = store
     this.#init = { coordinatorKey: Uint8Array.from(init.coordinatorKey), ...(init.network === undefined ? {} : { network: init.network }) }
     this.#log = init.logger ?? silentLogger
-    this.#events = new Emitter(this.#log)
+    this.#events = new Emitter(this.#log, 'registry')
     this.#registry = registry
     this.#state = registry.state
     this.#checkpoint = checkpoint
