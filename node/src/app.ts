@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server'
 import { readKeyFile, type NodeKey } from '@lienthong/crypto'
 import { LienthongError, type Logger } from '@lienthong/errors'
 import { TokenStore } from '@lienthong/http'
-import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
+import { createHost, createRegistrySync, RegistryReplica, serveInfo, withPeerIdSuffix, type Host, type RegistrySync } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
 import { BlobStore, Inbox, Outbox, openDatabase, type Database } from '@lienthong/store'
 import { createRelay, type Relay } from '@lienthong/relay'
@@ -18,7 +18,6 @@ import { catchUpOverHttp } from './registry-bootstrap.js'
 import { NODE_VERSION } from './constants.js'
 import { removeRunInfo, writeRunInfo } from './membership.js'
 import { startNodeHeartbeats } from './heartbeat.js'
-import { serveInfo } from '@lienthong/protocol'
 import { ConformanceRunner } from './conformance.js'
 
 export { NODE_VERSION }
@@ -26,6 +25,8 @@ export { NODE_VERSION }
 export interface NodeStartOptions {
   data: string
   listen?: string[]
+  /** Public addresses to publish instead of the bound ones (overrides config `announce`). */
+  announce?: string[]
   http?: string
   logger?: Logger
   /** How often peer links are checked (default 10 s; tests use less). */
@@ -76,6 +77,7 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
   const config: NodeConfig = {
     ...fileConfig,
     ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
     ...(options.http === undefined ? {} : { http: options.http })
   }
   const log = options.logger ?? createLogger(config.log.level, 'lienthong-node')
@@ -150,7 +152,9 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     })
     await relay.start()
     closers.push(() => relay.stop())
-    const heartbeats = startNodeHeartbeats({ host, replica, relay, metrics, coordinator: coordinatorPeerId, logger: log.child({ component: 'lienthong:node:heartbeat' }) })
+    // What others should dial: the announced addresses (NAT, port forward) or the bound ones.
+    const published = (): string[] => config.announce.length > 0 ? withPeerIdSuffix(config.announce, host.peerId) : [...host.multiaddrs]
+    const heartbeats = startNodeHeartbeats({ host, replica, relay, metrics, addresses: published, coordinator: coordinatorPeerId, logger: log.child({ component: 'lienthong:node:heartbeat' }) })
     closers.push(async () => { await heartbeats.stop() })
     // A trial node runs the conformance exchange with the coordinator's test service by itself.
     const conformance = new ConformanceRunner({ data: options.data, peerId: host.peerId, relay, replica, logger: log.child({ component: 'lienthong:node:conformance' }) })
@@ -170,7 +174,7 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
     const port = await listenOn(server)
     const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
-    await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: host.multiaddrs, startedAt: new Date().toISOString() })
+    await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: published(), startedAt: new Date().toISOString() })
     closers.push(() => removeRunInfo(options.data))
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
     return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, close }

@@ -13,6 +13,12 @@ const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):[0-9]{1,5
 export const nodeConfigSchema = z.object({
   /** libp2p listen addresses; port 0 is fine: the heartbeat tells the coordinator where we are. */
   listen: z.array(z.string().startsWith('/')).min(1).default(['/ip4/0.0.0.0/tcp/0']),
+  /**
+   * Public libp2p addresses to publish instead of the bound ones (join request, heartbeats), for
+   * a node behind NAT or a port forward, e.g. `/ip4/203.0.113.7/tcp/4001`. Empty: publish the
+   * addresses the node listens on.
+   */
+  announce: z.array(z.string().startsWith('/')).default([]),
   /** HTTP API for the agency's document system. Loopback by default: it carries documents. */
   http: hostPort.default('127.0.0.1:7500'),
   /** Organisation codes this node hosts (sent in the join request). */

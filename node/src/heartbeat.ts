@@ -16,7 +16,7 @@ async function counterTotal (metrics: MetricsRegistry, name: string): Promise<nu
  * addresses (the coordinator records changes in the registry), registry seq, queue depths and
  * counters. The coordinator marks a node silent for too long offline and notifies its contacts.
  */
-export function startNodeHeartbeats (c: { host: Host, replica: RegistryReplica, relay: Relay, metrics: MetricsRegistry, coordinator: string, logger: Logger }): HeartbeatSender {
+export function startNodeHeartbeats (c: { host: Host, replica: RegistryReplica, relay: Relay, metrics: MetricsRegistry, addresses: () => string[], coordinator: string, logger: Logger }): HeartbeatSender {
   const sender = startHeartbeats({
     host: c.host,
     coordinator: c.coordinator,
@@ -27,8 +27,8 @@ export function startNodeHeartbeats (c: { host: Host, replica: RegistryReplica, 
       return {
         version: NODE_VERSION,
         // As the join request gave them (ending in /p2p/<peerId>), so that an unchanged node does
-        // not cause an address update in the registry.
-        addresses: c.host.multiaddrs,
+        // not cause an address update in the registry; the announced ones when config sets them.
+        addresses: c.addresses(),
         registrySeq: c.replica.seq,
         queues: { queued: health.outbox.queued, delivered: health.outbox.delivered, failed: health.outbox.failed, inboxUnacked: health.inbox.unacked },
         counters: {

@@ -17,6 +17,8 @@ export interface NodeInitOptions {
   email: string[]
   phone: string[]
   listen?: string[]
+  /** Public addresses to publish instead of the bound ones (config `announce`). */
+  announce?: string[]
   http?: string
 }
 
@@ -64,6 +66,7 @@ export async function initNode (options: NodeInitOptions): Promise<NodeInitResul
     orgs: options.orgs,
     contacts: { email: options.email, phone: options.phone },
     ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
     ...(options.http === undefined ? {} : { http: options.http })
   })
   const key = generateNodeKey()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { ExecutionContext } from 'ava'
 import { coordinatorPaths, initCoordinator, startCoordinator, type Coordinator } from '@lienthong/coordinator'
 import { silentLogger } from '@lienthong/errors'
-import { initNode, startNode, type RelayNode } from '@lienthong/node'
+import { initNode, startNode, type NodeStartOptions, type RelayNode } from '@lienthong/node'
 import { apiClient, type ApiClient } from './api.js'
 
 export interface NodeSpec {
@@ -20,8 +20,8 @@ export interface TestNode {
   node: RelayNode
   apiToken: string
   api: ApiClient
-  /** Restart on the same data folder (e.g. after stop()). */
-  restart: () => Promise<void>
+  /** Restart on the same data folder (e.g. after stop()), optionally with start flags (`announce`, ...). */
+  restart: (options?: Partial<Omit<NodeStartOptions, 'data'>>) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -75,9 +75,9 @@ export async function startNetwork (t: ExecutionContext, specs: NodeSpec[]): Pro
       get node () { if (current === undefined) throw new Error(`${spec.name} is stopped`); return current },
       apiToken: init.apiToken,
       get api () { return apiClient(this.node.httpUrl, init.apiToken) },
-      restart: async () => {
+      restart: async (options = {}) => {
         if (current !== undefined) throw new Error(`${spec.name} is running`)
-        current = await startNode({ data, logger: silentLogger, linkIntervalMs: 500 })
+        current = await startNode({ data, logger: silentLogger, linkIntervalMs: 500, ...options })
         current.links.refresh()
       },
       stop: async () => {

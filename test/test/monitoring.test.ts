@@ -24,6 +24,29 @@ test('nodes heartbeat to the coordinator: /v1/connections shows them online, and
   t.deepEqual(alerts.body.alerts, [])
 })
 
+test('a node started with --announce publishes those addresses: its heartbeats record them and keep them', async (t) => {
+  const net = await startNetwork(t, [{ name: 'hcm', orgs: ['000.00.00.H29'] }])
+  const hcm = net.nodes.hcm!
+  const peerId = hcm.node.host.peerId
+  const registered = (): string[] => [...(net.coordinator.replica.state.nodes.get(peerId)?.addresses ?? [])]
+  const bound = [...hcm.node.host.multiaddrs]
+  t.deepEqual(registered().sort(), bound.sort())
+  // Behind a port forward: the public address is not one the node binds.
+  await hcm.stop()
+  await hcm.restart({ announce: ['/dns4/lienthong.hcm.example/tcp/4001'] })
+  const published = [`/dns4/lienthong.hcm.example/tcp/4001/p2p/${peerId}`]
+  await waitFor('the announced address in the registry', () => registered().join() === published.join())
+  const seq = net.coordinator.replica.seq
+  // More heartbeats (one at each new coordinator link) change nothing: the address stays.
+  hcm.node.links.refresh()
+  await waitFor('the node online', async () => {
+    const list = (await net.admin.get<{ connections: Connection[] }>('/v1/connections')).body.connections
+    return list.some((c) => c.peerId === peerId && c.status === 'online' && c.addresses?.join() === published.join())
+  })
+  t.deepEqual(registered(), published)
+  t.is(net.coordinator.replica.state.nodes.get(peerId)?.updatedSeq, seq)
+})
+
 test('the evaluation report, the registry change stream, /metrics and /openapi.json of the coordinator', async (t) => {
   const net = await startNetwork(t, [{ name: 'hcm', orgs: ['000.00.00.H29'] }])
   const peerId = net.nodes.hcm!.node.host.peerId

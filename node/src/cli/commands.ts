@@ -13,9 +13,9 @@ const init: Command = {
   options: {
     data: { type: 'string' }, network: { type: 'string' }, org: { type: 'string', multiple: true },
     email: { type: 'string', multiple: true }, phone: { type: 'string', multiple: true },
-    listen: { type: 'string', multiple: true }, http: { type: 'string' }
+    listen: { type: 'string', multiple: true }, announce: { type: 'string', multiple: true }, http: { type: 'string' }
   },
-  help: `lienthong-node init --data DIR --network network.json --org CODE [--org CODE ...] --email E --phone P [--listen MULTIADDR ...] [--http HOST:PORT]
+  help: `lienthong-node init --data DIR --network network.json --org CODE [--org CODE ...] --email E --phone P [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--http HOST:PORT]
 
 Creates DIR (which must be empty or absent) with:
   node.key      the node's ed25519 key (mode 0600): its identity on the network; back it up
@@ -23,9 +23,11 @@ Creates DIR (which must be empty or absent) with:
   network.json  a copy of the network file your coordinator gave you (the trust anchor)
   api-token     the first API token for your document system (mode 0600)
 --org: the organisation codes this node serves (e.g. 000.00.00.H29). --email/--phone: who the
-coordinator notifies when the node goes offline.`,
+coordinator notifies when the node goes offline. --announce: the public addresses others dial
+(behind NAT or a port forward), published instead of the --listen ones.`,
   async run (values) {
     const listen = listOption(values, 'listen')
+    const announce = listOption(values, 'announce')
     const http = optionalOption(values, 'http')
     const data = requiredOption(values, 'data')
     const result = await initNode({
@@ -35,6 +37,7 @@ coordinator notifies when the node goes offline.`,
       email: listOption(values, 'email') ?? [],
       phone: listOption(values, 'phone') ?? [],
       ...(listen === undefined ? {} : { listen }),
+      ...(announce === undefined ? {} : { announce }),
       ...(http === undefined ? {} : { http })
     })
     const paths = nodePaths(data)
@@ -50,14 +53,15 @@ next: lienthong-node start --data ${paths.data}`)
 
 const start: Command = {
   name: 'start',
-  options: { data: { type: 'string' }, listen: { type: 'string', multiple: true }, http: { type: 'string' } },
-  help: `lienthong-node start --data DIR [--listen MULTIADDR ...] [--http HOST:PORT]
+  options: { data: { type: 'string' }, listen: { type: 'string', multiple: true }, announce: { type: 'string', multiple: true }, http: { type: 'string' } },
+  help: `lienthong-node start --data DIR [--listen MULTIADDR ...] [--announce MULTIADDR ...] [--http HOST:PORT]
 
 Runs the node until SIGINT or SIGTERM. Flags override config.json. Logs are JSON lines on stderr.`,
   async run (values) {
     const listen = listOption(values, 'listen')
+    const announce = listOption(values, 'announce')
     const http = optionalOption(values, 'http')
-    const node = await startNode({ data: requiredOption(values, 'data'), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
+    const node = await startNode({ data: requiredOption(values, 'data'), ...(listen === undefined ? {} : { listen }), ...(announce === undefined ? {} : { announce }), ...(http === undefined ? {} : { http }) })
     const self = node.replica.state.nodes.get(node.host.peerId)
     console.log(`node of "${node.network.name}" running
   PeerId      ${node.host.peerId}

@@ -34,6 +34,14 @@ export function parseTarget (target: PeerTarget): ParsedTarget {
   }
 }
 
+/**
+ * Addresses in the form nodes publish them, ending in `/p2p/<peerId>` (added where missing), so
+ * that a node reporting the same addresses causes no registry update.
+ */
+export function withPeerIdSuffix (addresses: readonly string[], peerId: string): string[] {
+  return addresses.map((a) => a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`)
+}
+
 /** Protocol ids are strings starting with '/'. */
 export function checkProtocol (protocol: string): void {
   if (typeof protocol !== 'string' || !protocol.startsWith('/')) throw new TypeError('protocol must be a string starting with "/"')
