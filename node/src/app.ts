@@ -45,6 +45,8 @@ export interface RelayNode {
   readonly relay: Relay
   readonly metrics: MetricsRegistry
   readonly httpUrl: string
+  /** Every route the HTTP API serves (method and Hono path), e.g. to check the OpenAPI document. */
+  readonly routes: ReadonlyArray<{ method: string, path: string }>
   close: () => Promise<void>
 }
 
@@ -177,7 +179,8 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: published(), startedAt: new Date().toISOString() })
     closers.push(() => removeRunInfo(options.data))
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
-    return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, close }
+    const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, path: r.path }))
+    return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, routes, close }
   } catch (err) {
     await close()
     throw err

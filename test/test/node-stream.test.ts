@@ -75,6 +75,13 @@ test('/metrics counts envelopes and /openapi.json describes the API, both withou
   for (const path of ['/v1/outbox', '/v1/outbox/{id}', '/v1/inbox', '/v1/inbox/stream', '/v1/inbox/{id}/payload', '/v1/inbox/{id}/ack', '/v1/inbox/{id}/status', '/v1/health']) {
     t.truthy(openapi.paths[path], path)
   }
+  // Every route the app serves is in the document, with its method (Hono's /:id is OpenAPI's /{id}).
+  const documented = openapi.paths as Record<string, Record<string, unknown>>
+  const missing = hcm.node.routes
+    .filter((r) => r.path !== '/openapi.json')
+    .filter((r) => documented[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()] === undefined)
+    .map((r) => `${r.method} ${r.path}`)
+  t.deepEqual(missing, [])
   const health = await hcm.api.get<{ status: string, membership: string, queues: { outbox: { delivered: number } } }>('/v1/health')
   t.is(health.body.status, 'ok')
   t.is(health.body.membership, 'official')

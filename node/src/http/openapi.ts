@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { registryOpenApiPaths } from '@lienthong/http'
 import { statusSchema } from './inbox.js'
 import { submitJsonSchema } from './outbox.js'
 
@@ -37,9 +38,7 @@ export function nodeOpenApi (version: string): object {
       '/v1/inbox/{id}/payload': { get: { summary: 'The decrypted payload as a stream, whatever its size', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'the document bytes with their content type' }, ...errors(401, 404) } } },
       '/v1/inbox/{id}/ack': { post: { summary: 'The document system has it: hide it from later pages', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json('{id, acked}'), ...errors(401, 404) } } },
       '/v1/inbox/{id}/status': { post: { summary: 'Send a national status code (01, 02, 03, 04, 05, 06, 13, 15, 16) back to the sender', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Status' } } } }, responses: { 202: json('{id}'), ...errors(400, 401, 404, 409, 422) } } },
-      '/v1/registry/orgs': { get: { summary: 'Organisations (q: code or name, case- and accent-insensitive; status: active | retired)', responses: { 200: json('{count, orgs[]}'), ...errors(400, 401) } } },
-      '/v1/registry/orgs/{code}': { get: { summary: 'One organisation and where it resolves (successor of a closed code)', parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: json('{org, effective}'), ...errors(401, 404) } } },
-      '/v1/registry/nodes': { get: { summary: 'Admitted nodes and their membership state', responses: { 200: json('{count, nodes[]}'), ...errors(400, 401) } } },
+      ...registryOpenApiPaths('/v1/registry', { auth: true }),
       '/v1/health': { get: { summary: 'ok | degraded, with registry freshness, links, queue depths', responses: { 200: json('health') , ...errors(401) } } },
       '/metrics': { get: { summary: 'Prometheus metrics (no documents, no secrets; no token needed)', security: [], responses: { 200: { description: 'text/plain; version=0.0.4' } } } }
     }

@@ -14,7 +14,7 @@ export interface RegistrySource {
   readonly latestCheckpoint: { checkpoint: Checkpoint, signed: SignedCheckpoint } | undefined
 }
 
-const NODE_STATES: readonly NodeState[] = ['trial', 'official', 'suspended', 'revoked']
+export const NODE_STATES: readonly NodeState[] = ['trial', 'official', 'suspended', 'revoked']
 export const LOG_PAGE_LIMIT = 1000
 
 /**
