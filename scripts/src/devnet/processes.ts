@@ -57,7 +57,9 @@ export async function runCli (bin: string, args: string[], log: string): Promise
 export async function mustRun (bin: string, args: string[], log: string): Promise<string> {
   const { code, stdout, stderr } = await runCli(bin, args, log)
   if (code !== 0) {
-    const reason = stderr.trim().split('\n').filter((l) => !l.startsWith('{')).at(-1) ?? `exit code ${code}`
+    // The CLIs print a one-line reason; a crash prints a stack, whose line naming the error says most.
+    const lines = stderr.trim().split('\n').filter((l) => l !== '' && !l.startsWith('{'))
+    const reason = lines.find((l) => /^\w*(Error|Exception)\b/.test(l)) ?? lines.at(-1) ?? `exit code ${code}`
     throw new Error(`${args[0] ?? 'command'} failed: ${reason} (see ${log})`)
   }
   return stdout
