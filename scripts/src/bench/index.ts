@@ -9,6 +9,7 @@ import type { BenchSuite } from './measure.js'
 
 const suitesDir = join(dirname(fileURLToPath(import.meta.url)), 'suites')
 const available = readdirSync(suitesDir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort()
+  .filter((name, _, all) => !all.some((suite) => name.startsWith(`${suite}-`))) // <suite>-<part>.js: a suite's helper module
 
 const args = process.argv.slice(2)
 const names = args.filter((a) => !a.startsWith('--'))

@@ -4,7 +4,7 @@ import type { Host } from '../host.js'
 import { sendAnnounce, type SyncRequestOptions } from './client.js'
 import { ANNOUNCE_ENTRIES_MAX_BYTES, ANNOUNCE_MAX_ENTRIES } from './constants.js'
 import type { AnnounceInfo, HeadInfo } from './messages.js'
-import { isNews, type Puller } from './puller.js'
+import { isNews, sameBytes, type Puller } from './puller.js'
 import type { RegistryReplica } from './replica.js'
 
 /** What an announcer works with. */
@@ -25,6 +25,8 @@ export interface AnnounceStats {
   announceRounds: number
   announcesSent: number
   announceFailures: number
+  /** Peers left out of a round because they had told us they hold that head and checkpoint. */
+  announcesSkipped: number
 }
 
 /** Our head as we tell it: seq, hash and the newest checkpoint held. */
@@ -39,7 +41,9 @@ export function headInfo (replica: RegistryReplica): HeadInfo {
  * pull from it.
  */
 export class Announcer {
-  readonly stats: AnnounceStats = { announceRounds: 0, announcesSent: 0, announceFailures: 0 }
+  readonly stats: AnnounceStats = { announceRounds: 0, announcesSent: 0, announceFailures: 0, announcesSkipped: 0 }
+  /** The head each peer last told us it holds (its announce, or its reply to ours). */
+  readonly #known = new Map<string, HeadInfo>()
   #dirty = false
   #running: Promise<void> | undefined
   #enabled = false
@@ -83,6 +87,26 @@ export class Announcer {
     while (this.#running !== undefined) await this.#running
   }
 
+  /**
+   * What `peer` said it holds (its announce, or its reply to ours): a round leaves out a peer that
+   * already holds our head and checkpoint, so a change floods the mesh without echoing back to
+   * where it came from. Heads only move forward; `forget` drops a peer (its connection closed).
+   */
+  noteHead (peer: string, info: HeadInfo): void {
+    this.#known.set(peer, { seq: info.seq, head: info.head, ...(info.checkpoint === undefined ? {} : { checkpoint: info.checkpoint }) })
+  }
+
+  forget (peer: string): void {
+    this.#known.delete(peer)
+  }
+
+  #holds (peer: string, info: HeadInfo): boolean {
+    const known = this.#known.get(peer)
+    if (known === undefined || known.seq !== info.seq || !sameBytes(known.head, info.head)) return false
+    if (info.checkpoint === undefined) return true
+    return known.checkpoint !== undefined && sameBytes(known.checkpoint.bytes, info.checkpoint.bytes)
+  }
+
   /** Tell one peer our head (no entries). */
   async announceTo (peer: string): Promise<void> {
     await this.#one(headInfo(this.ctx.replica), peer)
@@ -93,7 +117,9 @@ export class Announcer {
     const info: AnnounceInfo = headInfo(this.ctx.replica)
     const entries = this.#newEntries()
     if (entries.length > 0) info.entries = entries
-    const peers = this.ctx.peers()
+    const connected = this.ctx.peers()
+    const peers = connected.filter((peer) => !this.#holds(peer, info))
+    this.stats.announcesSkipped += connected.length - peers.length
     let next = 0
     const worker = async (): Promise<void> => {
       while (next < peers.length) await this.#one(info, peers[next++] as string)
@@ -124,6 +150,7 @@ export class Announcer {
     try {
       const reply = await sendAnnounce(this.ctx.host, peer, info, this.ctx.request())
       this.stats.announcesSent++
+      this.noteHead(peer, reply)
       if (isNews(this.ctx.replica, reply)) this.ctx.puller.enqueue(peer, reply)
     } catch (err) {
       this.stats.announceFailures++

@@ -142,8 +142,16 @@ export class RegistrySync {
       const peer = evt.detail.remotePeer.toString()
       if (this.#syncPeer(peer)) this.#puller.enqueue(peer)
     }
+    const onClose = (evt: CustomEvent<Connection>): void => {
+      const peer = evt.detail.remotePeer.toString()
+      if (!this.#host.connectedPeers().includes(peer)) this.#announcer.forget(peer)
+    }
     this.#host.node.addEventListener('connection:open', onOpen)
-    this.#cleanup.push(() => { this.#host.node.removeEventListener('connection:open', onOpen) })
+    this.#host.node.addEventListener('connection:close', onClose)
+    this.#cleanup.push(() => {
+      this.#host.node.removeEventListener('connection:open', onOpen)
+      this.#host.node.removeEventListener('connection:close', onClose)
+    })
     const antiEntropy = setInterval(() => { this.#antiEntropy() }, this.#options.antiEntropyIntervalMs)
     antiEntropy.unref()
     this.#cleanup.push(() => { clearInterval(antiEntropy) })
@@ -218,6 +226,7 @@ export class RegistrySync {
       case 'announce': {
         const reply = encodeHeadReply(headInfo(this.#replica))
         const { type: _type, ...info } = request
+        this.#announcer.noteHead(peer, info)
         if (isNews(this.#replica, info) && this.#syncPeer(peer)) this.#puller.enqueue(peer, info)
         return reply
       }

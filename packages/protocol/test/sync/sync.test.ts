@@ -37,6 +37,9 @@ test('a revocation at the coordinator reaches a node that is connected only to a
   t.true(bytesEqual(b.replica.head, c.replica.head))
   t.false(b.host.connectedPeers().includes(c.host.peerId))
   t.deepEqual(fromWhom.map(e => e.source), [a.host.peerId])
+  // A does not echo the change back to C, which announced it: C told A that it holds that head.
+  await a.sync.idle()
+  t.true(a.sync.stats.announcesSkipped > 0)
   // The coordinator's checkpoint of the revocation travelled with it: B is fresh.
   await waitFor(() => b.replica.latestCheckpoint?.checkpoint.seq === c.replica.seq, b.replica)
   t.false(b.replica.freshness().stale)
