@@ -19,6 +19,7 @@ import { createLogger } from '@lienthong/cli'
 import { coordinatorPaths } from './paths.js'
 import { conformanceRoutes } from './conformance.js'
 import { startTestService } from './test-service.js'
+import { healthProblems, NotifyHealth } from './health.js'
 
 export interface StartOptions {
   data: string
@@ -39,6 +40,8 @@ export interface Coordinator {
   readonly sync: RegistrySync
   /** Base URL of the HTTP API actually bound (port resolved). */
   readonly httpUrl: string
+  /** Every HTTP route served, as `GET /v1/registry/orgs/{code}` (OpenAPI path form), sorted. */
+  readonly routes: readonly string[]
   close: () => Promise<void>
 }
 
@@ -140,8 +143,12 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     const notifier = createNotifier({ smtp: settings.smtp ?? undefined, sms: settings.sms ?? undefined, logger: log.child({ component: 'lienthong:coordinator:notify' }) })
     closers.push(async () => { await notifier.close() })
     const monitor = new ConnectionMonitor({ replica, db, notifier, offlineAfterMs: settings.offlineAfterMs, heartbeatIntervalMs: settings.heartbeatIntervalMs, operators: settings.operators, logger: log.child({ component: 'lienthong:coordinator:monitor' }) })
+    const notifyHealth = new NotifyHealth()
+    monitor.on('notification', ({ notification }) => { notifyHealth.observe(notification) })
+    let monitorRunning = false
     await monitor.start()
-    closers.push(async () => { await monitor.stop() })
+    monitorRunning = true
+    closers.push(async () => { monitorRunning = false; await monitor.stop() })
     monitor.on('addresses', (change) => {
       replica.append(key, [{ type: 'node.update-addresses', peerId: change.peerId, addresses: change.addresses }], { actor: 'system', reason: 'addresses reported by the node\'s heartbeat' })
         .catch((err: unknown) => { log.warn({ peer: change.peerId, err: (err as Error).message }, 'could not record new addresses') })
@@ -168,9 +175,11 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
       audit: async (entry) => { await membership.audit.record(entry) },
       conformancePassed: (peerId) => testService.records.passed(peerId),
       logger: log.child({ component: 'lienthong:coordinator:http' }),
+      health: () => healthProblems({ monitorRunning: () => monitorRunning, probeStore: () => membership.audit.list({ limit: 1, order: 'desc' }), notify: notifyHealth }),
       startedAt: Date.now()
     })
     app.route('/v1', conformanceRoutes({ records: testService.records, replica, tokens }))
+    const routes = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))].sort()
     const [hostname, portText] = splitHostPort(config.http)
     const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
     closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
@@ -180,7 +189,7 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     const published = await refreshNetworkFile(paths.network, network, config, host.multiaddrs, httpUrl)
     if (published) log.warn({ file: paths.network }, 'network.json rewritten with the ports bound now (ephemeral ports configured)')
 
-    return { key, config, network, replica, host, sync, httpUrl, close }
+    return { key, config, network, replica, host, sync, httpUrl, routes, close }
   } catch (err) {
     await close()
     throw err

@@ -6,6 +6,7 @@ import type { AuditLog } from '@lienthong/membership'
 import type { RegistryReplica } from '@lienthong/protocol'
 import { RegistryErrorCode } from '@lienthong/registry'
 import type { InboxView, Relay } from '@lienthong/relay'
+import { peerIdParam } from './http/guards.js'
 
 /** The audit action under which a conformance pass is kept (the audit log is append-only and synced). */
 export const CONFORMANCE_PASS_ACTION = 'conformance.pass'
@@ -202,7 +203,7 @@ type Env = { Variables: { tokenName: string, tokenRole: string } }
 export function conformanceRoutes (c: { records: ConformanceRecords, replica: RegistryReplica, tokens: TokenStore }): Hono<Env> {
   const app = new Hono<Env>()
   app.get('/nodes/:peerId/conformance', bearerAuth(c.tokens, 'viewer'), (ctx) => {
-    const peerId = ctx.req.param('peerId')
+    const peerId = peerIdParam(ctx)
     const pass = c.records.get(peerId)
     const node = c.replica.state.nodes.get(peerId)
     if (pass === undefined && node === undefined) {

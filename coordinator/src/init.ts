@@ -6,7 +6,7 @@ import { LienthongError } from '@lienthong/errors'
 import { RegistryReplica } from '@lienthong/protocol'
 import { createNetworkFile, directoryOps, isNetworkName, RegistryWriter, type NetworkFile } from '@lienthong/registry'
 import { openDatabase } from '@lienthong/store'
-import { parseConfig, type CoordinatorConfig } from './config.js'
+import { configFileText, parseConfig, type CoordinatorConfig } from './config.js'
 import { CoordinatorErrorCode } from './errors.js'
 import { coordinatorPaths } from './paths.js'
 import { testServiceOps } from './test-service.js'
@@ -15,7 +15,11 @@ export interface InitOptions {
   data: string
   name?: string
   listen?: string[]
+  /** Public libp2p addresses written into network.json instead of the listen addresses. */
+  announce?: string[]
   http?: string
+  /** The public URL of the HTTP API written into network.json instead of `http://<http>`. */
+  publicUrl?: string
   now?: () => number
 }
 
@@ -41,19 +45,22 @@ export async function initCoordinator (options: InitOptions): Promise<InitResult
   if (!isNetworkName(name)) {
     throw new LienthongError(CoordinatorErrorCode.USAGE, `--name must be 1-63 lower-case letters, digits, ".", "-" or "_" (got "${String(name)}")`)
   }
+  const config = parseConfig({
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
+    ...(options.announce === undefined ? {} : { announce: options.announce }),
+    ...(options.http === undefined ? {} : { http: options.http }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl })
+  }, 'the init flags')
   const paths = coordinatorPaths(options.data)
   await mkdir(paths.data, { recursive: true, mode: 0o700 })
   const existing = await readdir(paths.data)
   if (existing.length > 0) {
     throw new LienthongError(CoordinatorErrorCode.DATA_DIR_EXISTS, `${paths.data} is not empty; a coordinator is already initialised there (start it, or choose another --data)`, { data: paths.data })
   }
-  const config = parseConfig({
-    ...(options.listen === undefined ? {} : { listen: options.listen }),
-    ...(options.http === undefined ? {} : { http: options.http })
-  })
   const key = generateNodeKey()
   writeKeyFile(paths.key, key)
-  await writeFile(paths.config, JSON.stringify(config, null, 2) + '\n', { mode: 0o644 })
+  // 0600: the operator adds SMTP credentials and the SMS gateway URL (secrets) to this file later.
+  writeSecretFile(paths.config, configFileText(config))
 
   const network = createNetworkFile({
     name,

@@ -132,5 +132,7 @@ test('node states through the admin API: promote needs conformance or force, sus
   t.is(c.replica.state.nodes.get(peerId)?.state, 'trial')
   const history = c.replica.state.nodes.get(peerId)?.history.map((h) => h.event)
   t.deepEqual(history, ['admitted', 'promoted', 'suspended', 'resumed', 'revoked', 'reinstated'])
-  t.is((await call('POST', '/v1/nodes/12D3KooWnotanode/suspend', tokens.operator, { reason: 'x' })).body.code, 'registry-unknown-node')
+  t.is((await call('POST', '/v1/nodes/12D3KooWnotanode/suspend', tokens.operator, { reason: 'x' })).body.code, 'bad-request')
+  const stranger = peerIdFromPublicKeyBytes(generateNodeKey().publicKey)
+  t.is((await call('POST', `/v1/nodes/${stranger}/suspend`, tokens.operator, { reason: 'x' })).body.code, 'registry-unknown-node')
 })

@@ -51,3 +51,20 @@ test('bad input to the public endpoints gets problem+json with a stable code', a
     t.is((await res.json() as { code: string }).code, code, path)
   }
 })
+
+test('/openapi.json lists exactly the routes the app serves, with the JSON body schema of each POST and PATCH', async (t) => {
+  const c = await started(t)
+  const doc = await (await fetch(`${c.httpUrl}/openapi.json`)).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { type: string, properties?: Record<string, unknown> } }> } }>> }
+  const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`)).sort()
+  t.deepEqual(documented, [...c.routes])
+  t.true(c.routes.includes('GET /v1/nodes/{peerId}/conformance'))
+  const reinstate = doc.paths['/v1/nodes/{peerId}/reinstate']?.post?.requestBody?.content['application/json']?.schema
+  t.is(reinstate?.type, 'object')
+  t.deepEqual(Object.keys(reinstate?.properties ?? {}).sort(), ['reason', 'remediation', 'to'])
+  const bodiless = ['/v1/pause-requests/{id}/approve']
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if ((method === 'post' || method === 'patch') && !bodiless.includes(path)) t.truthy(op.requestBody, `${method} ${path} documents its body`)
+    }
+  }
+})

@@ -1,35 +1,46 @@
-import { readFile } from 'node:fs/promises'
-import { extname } from 'node:path'
-import { readKeyFile } from '@lienthong/crypto'
 import { TokenStore } from '@lienthong/http'
 import { ADMIN_ROLES } from '../roles.js'
 import { LienthongError } from '@lienthong/errors'
 import { listOption, optionalOption, requiredOption, waitForStopSignal, type Command } from '@lienthong/cli'
-import { RegistryReplica } from '@lienthong/protocol'
-import { formatPlan, importPlanOps, parseNetworkFile, parseUnitList, planImport, registryDirectoryView, type UnitListFormat } from '@lienthong/registry'
-import { openDatabase } from '@lienthong/store'
 import { startCoordinator } from '../app.js'
-import { CoordinatorErrorCode } from '../errors.js'
 import { initCoordinator } from '../init.js'
 import { coordinatorPaths } from '../paths.js'
+import { directoryImport } from './directory-import.js'
 
 const init: Command = {
   name: 'init',
-  options: { data: { type: 'string' }, name: { type: 'string' }, listen: { type: 'string', multiple: true }, http: { type: 'string' } },
-  help: `lienthong-coordinator init --data DIR [--name NETWORK] [--listen MULTIADDR ...] [--http HOST:PORT]
+  options: { data: { type: 'string' }, name: { type: 'string' }, listen: { type: 'string', multiple: true }, announce: { type: 'string', multiple: true }, http: { type: 'string' }, 'public-url': { type: 'string' } },
+  help: `lienthong-coordinator init --data DIR [--name NETWORK] [--listen MULTIADDR ...] [--announce MULTIADDR ...]
+                           [--http HOST:PORT] [--public-url URL]
+
+  --announce MULTIADDR  a public libp2p address of the coordinator (repeatable), published in
+                        network.json instead of the listen addresses (e.g. behind NAT:
+                        /dns4/lienthong.vpcp.gov.vn/tcp/7401)
+  --public-url URL      the public URL of the HTTP API published in network.json instead of
+                        http://<--http> (e.g. https://lienthong.vpcp.gov.vn)
 
 Creates DIR (which must be empty or absent) with:
   coordinator.key   the coordinator's ed25519 key (mode 0600; back it up, never share it)
-  config.json       every setting with its default
+  config.json       every setting with its default (mode 0600: SMTP credentials and the SMS
+                    gateway URL go there)
   network.json      the network's trust anchor: give it to every agency that joins
   admin-token       the first admin API token (mode 0600), also printed once
   tokens.json       API tokens, stored hashed (mode 0600)
   db/               the registry log: genesis, the national directory, network parameters`,
   async run (values) {
     const listen = listOption(values, 'listen')
+    const announce = listOption(values, 'announce')
     const http = optionalOption(values, 'http')
+    const publicUrl = optionalOption(values, 'public-url')
     const name = optionalOption(values, 'name')
-    const result = await initCoordinator({ data: requiredOption(values, 'data'), ...(name === undefined ? {} : { name }), ...(listen === undefined ? {} : { listen }), ...(http === undefined ? {} : { http }) })
+    const result = await initCoordinator({
+      data: requiredOption(values, 'data'),
+      ...(name === undefined ? {} : { name }),
+      ...(listen === undefined ? {} : { listen }),
+      ...(announce === undefined ? {} : { announce }),
+      ...(http === undefined ? {} : { http }),
+      ...(publicUrl === undefined ? {} : { publicUrl })
+    })
     const paths = coordinatorPaths(requiredOption(values, 'data'))
     console.log(`initialised network "${result.network.name}" in ${paths.data}
   coordinator PeerId  ${result.network.coordinator.peerId}
@@ -64,58 +75,6 @@ Ctrl-C stops it.`)
     console.log('stopping ...')
     await coordinator.close()
     return 0
-  }
-}
-
-function formatOf (file: string, given: string | undefined): UnitListFormat {
-  const f = given ?? ({ '.csv': 'csv', '.json': 'json', '.txt': 'text' } as Record<string, UnitListFormat>)[extname(file).toLowerCase()]
-  if (f !== 'csv' && f !== 'json' && f !== 'text') {
-    throw new LienthongError(CoordinatorErrorCode.USAGE, `cannot tell the format of ${file}; pass --format csv, json or text`)
-  }
-  return f
-}
-
-const directoryImport: Command = {
-  name: 'directory import',
-  options: { data: { type: 'string' }, 'dry-run': { type: 'boolean' }, format: { type: 'string' }, 'as-of': { type: 'string' }, actor: { type: 'string' } },
-  help: `lienthong-coordinator directory import FILE --data DIR [--dry-run] [--format csv|json|text] [--as-of YYYY-MM-DD]
-
-Checks a list of units against the registry and prints the diff: additions, updates, rows that
-match (with notes, e.g. a unit closed since and its successor), anomalies and bad rows.
-Without --dry-run, applies the additions and updates as signed registry entries (the coordinator
-must be stopped: it holds the data folder). Exit code 0 when the list is clean, 3 when it has
-anomalies or bad rows (nothing is applied then unless the list also has changes and you re-run
-after fixing it).`,
-  async run (values, positionals) {
-    const file = positionals[0]
-    if (file === undefined || positionals.length > 1) throw new LienthongError(CoordinatorErrorCode.USAGE, 'give exactly one FILE to import')
-    const paths = coordinatorPaths(requiredOption(values, 'data'))
-    const text = await readFile(file, 'utf8').catch(() => { throw new LienthongError(CoordinatorErrorCode.USAGE, `cannot read ${file}`) })
-    const parsed = parseUnitList(text, formatOf(file, optionalOption(values, 'format')))
-    const network = parseNetworkFile(JSON.parse(await readFile(paths.network, 'utf8')) as unknown)
-    const db = await openDatabase(paths.db)
-    try {
-      const replica = await RegistryReplica.open({ db, coordinatorKey: network.coordinatorKey, network: network.name })
-      const asOf = optionalOption(values, 'as-of')
-      const plan = planImport(parsed, registryDirectoryView(replica.state), asOf === undefined ? {} : { asOf })
-      console.log(formatPlan(plan))
-      const ops = importPlanOps(plan)
-      const clean = plan.anomalies.length === 0 && plan.errors.length === 0
-      if (values['dry-run'] === true) {
-        console.log(`dry run: ${ops.length} registry operation(s) would be applied`)
-      } else if (!clean) {
-        console.log('not applied: fix the anomalies and bad rows above, or run with --dry-run to only check')
-      } else if (ops.length === 0) {
-        console.log('nothing to apply: the registry already matches the list')
-      } else {
-        const key = readKeyFile(paths.key)
-        const applied = await replica.append(key, ops, { actor: optionalOption(values, 'actor') ?? 'directory-import', reason: `directory import of ${file}` })
-        console.log(`applied ${applied.length} registry entr${applied.length === 1 ? 'y' : 'ies'}; registry seq is now ${replica.seq}`)
-      }
-      return clean ? 0 : 3
-    } finally {
-      await db.close()
-    }
   }
 }
 

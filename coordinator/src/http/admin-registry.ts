@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { NodeKey } from '@lienthong/crypto'
 import type { JsonValue } from '@lienthong/errors'
-import { bearerAuth, HttpError, HttpErrorCode, parseWith, readJson, type TokenStore } from '@lienthong/http'
+import { bearerAuth, HttpError, HttpErrorCode, readJson, type TokenStore } from '@lienthong/http'
 import type { RegistryReplica } from '@lienthong/protocol'
 import { nodeJson, orgJson, parseOp, serviceJson, type RegistryOp } from '@lienthong/registry'
+import { orgCodeParam, parseBody, peerIdParam } from './guards.js'
+import { mergeBody, optionalReasonBody, orgCreateBody, orgPatchBody, promoteBody, reasonBody, reasonText, reinstateBody, revokeBody, serviceBody } from './schemas.js'
 
 /** Records an admin action in the audit log (who, what, target, why). */
 export type AuditFn = (entry: { actor: string, action: string, target: string, reason?: string, detail?: { [key: string]: JsonValue } }) => Promise<void>
@@ -20,7 +21,6 @@ export interface AdminRegistryComponents {
 
 type Env = { Variables: { tokenName: string, tokenRole: string } }
 
-const reasonSchema = z.string().trim().min(1).max(2000)
 
 
 /**
@@ -34,30 +34,24 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   const security = bearerAuth(c.tokens, 'security')
 
   async function apply (actor: string, action: string, target: string, ops: RegistryOp[], reason: string | undefined, detail?: { [key: string]: JsonValue }): Promise<number> {
+    // The signed entry cannot be taken back: check now what the audit entry will need.
+    if (target.length < 1 || target.length > 256) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'the target must have 1..256 characters', { field: 'target' })
+    if (reason !== undefined && !reasonText.safeParse(reason).success) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'the reason must be 1..2000 printable characters', { field: 'reason' })
     const valid = ops.map((op) => parseOp(op))
     const applied = await c.replica.append(c.key, valid, { actor, ...(reason === undefined ? {} : { reason }) })
     await c.audit({ actor, action, target, ...(reason === undefined ? {} : { reason }), detail: { ...detail, seq: applied.at(-1)?.seq ?? null } })
     return applied.at(-1)?.seq ?? c.replica.seq
   }
 
-  const orgCreate = z.object({
-    code: z.string(), name: z.string(), level: z.number().int().optional(), parent: z.string().optional(),
-    kind: z.enum(['ministry', 'province', 'council', 'agency', 'unit']).optional(), aliases: z.array(z.string()).optional(), reason: reasonSchema.optional()
-  }).strict()
   app.post('/orgs', operator, async (ctx) => {
-    const { reason, ...fields } = parseWith(orgCreate, await readJson(ctx))
+    const { reason, ...fields } = parseBody(orgCreateBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'org.create', fields.code, [{ type: 'org.create', ...fields }], reason)
     return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(fields.code)!) }, 201)
   })
 
-  const orgPatch = z.object({
-    name: z.string().optional(), level: z.number().int().optional(), parent: z.string().optional(),
-    kind: z.enum(['ministry', 'province', 'council', 'agency', 'unit']).optional(), aliases: z.array(z.string()).optional(),
-    retire: z.object({ successor: z.string().optional() }).strict().optional(), reason: reasonSchema.optional()
-  }).strict()
   app.patch('/orgs/:code', operator, async (ctx) => {
-    const code = ctx.req.param('code')
-    const { reason, name, retire, ...fields } = parseWith(orgPatch, await readJson(ctx))
+    const code = orgCodeParam(ctx)
+    const { reason, name, retire, ...fields } = parseBody(orgPatchBody, await readJson(ctx))
     const ops: RegistryOp[] = []
     if (name !== undefined) ops.push({ type: 'org.rename', code, name })
     if (Object.keys(fields).length > 0) ops.push({ type: 'org.update', code, fields })
@@ -67,21 +61,17 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
     return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(code)!) })
   })
 
-  const merge = z.object({ from: z.array(z.string()).min(1), name: z.string().optional(), at: z.number().int().optional(), reason: reasonSchema.optional() }).strict()
   app.post('/orgs/:code/merge', operator, async (ctx) => {
-    const into = ctx.req.param('code')
-    const { reason, from, name, at } = parseWith(merge, await readJson(ctx))
+    const into = orgCodeParam(ctx)
+    const { reason, from, name, at } = parseBody(mergeBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'org.merge', into, [{ type: 'org.merge', from, into, ...(name === undefined ? {} : { name }), ...(at === undefined ? {} : { at }) }], reason)
     return ctx.json({ seq, org: orgJson(c.replica.state.orgs.get(into)!) })
   })
 
-  const withReason = z.object({ reason: reasonSchema }).strict()
-  const optionalReason = z.object({ reason: reasonSchema.optional() }).strict()
-  const promote = z.object({ force: z.boolean().optional(), reason: reasonSchema.optional() }).strict()
 
   app.post('/nodes/:peerId/promote', operator, async (ctx) => {
-    const peerId = ctx.req.param('peerId')
-    const body = parseWith(promote, await readJson(ctx, 1 << 20, { optional: true }))
+    const peerId = peerIdParam(ctx)
+    const body = parseBody(promoteBody, await readJson(ctx, 1 << 20, { optional: true }))
     if (!c.replica.state.nodes.has(peerId)) throw new HttpError(404, 'registry-unknown-node', `no node ${peerId} in the registry`, { peerId })
     if (!c.conformancePassed(peerId)) {
       if (body.force !== true || body.reason === undefined) {
@@ -92,44 +82,42 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
   app.post('/nodes/:peerId/suspend', operator, async (ctx) => {
-    const peerId = ctx.req.param('peerId')
-    const { reason } = parseWith(withReason, await readJson(ctx))
+    const peerId = peerIdParam(ctx)
+    const { reason } = parseBody(reasonBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.suspend', peerId, [{ type: 'node.suspend', peerId, reason }], reason)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
   app.post('/nodes/:peerId/resume', operator, async (ctx) => {
-    const peerId = ctx.req.param('peerId')
-    const { reason } = parseWith(optionalReason, await readJson(ctx, 1 << 20, { optional: true }))
+    const peerId = peerIdParam(ctx)
+    const { reason } = parseBody(optionalReasonBody, await readJson(ctx, 1 << 20, { optional: true }))
     const seq = await apply(ctx.get('tokenName'), 'node.resume', peerId, [{ type: 'node.resume', peerId }], reason)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
-  const revoke = z.object({ incident: z.string().trim().min(1).max(200), reason: reasonSchema.optional() }).strict()
   app.post('/nodes/:peerId/revoke', security, async (ctx) => {
-    const peerId = ctx.req.param('peerId')
-    const { incident, reason } = parseWith(revoke, await readJson(ctx))
+    const peerId = peerIdParam(ctx)
+    const { incident, reason } = parseBody(revokeBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.revoke', peerId, [{ type: 'node.revoke', peerId, incident }], reason ?? `security incident ${incident}`, { incident })
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
-  const reinstate = z.object({
-    remediation: z.object({ summary: z.string().trim().min(1).max(4000), ref: z.string().max(200).optional() }).strict(),
-    to: z.enum(['trial', 'official']), reason: reasonSchema.optional()
-  }).strict()
   app.post('/nodes/:peerId/reinstate', security, async (ctx) => {
-    const peerId = ctx.req.param('peerId')
-    const { remediation, to, reason } = parseWith(reinstate, await readJson(ctx))
+    const peerId = peerIdParam(ctx)
+    const { remediation, to, reason } = parseBody(reinstateBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'node.reinstate', peerId, [{ type: 'node.reinstate', peerId, remediation, to }], reason ?? `remediation: ${remediation.summary.slice(0, 200)}`)
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
 
-  const service = z.object({ id: z.string(), org: z.string(), name: z.string(), description: z.string().optional(), protocol: z.string(), reason: reasonSchema.optional() }).strict()
   app.post('/services', operator, async (ctx) => {
-    const { reason, ...fields } = parseWith(service, await readJson(ctx))
+    const { reason, ...fields } = parseBody(serviceBody, await readJson(ctx))
     const seq = await apply(ctx.get('tokenName'), 'service.upsert', fields.id, [{ type: 'service.upsert', ...fields }], reason)
     return ctx.json({ seq, service: serviceJson(c.replica.state.services.get(fields.id)!) }, 201)
   })
   app.delete('/services/:id', operator, async (ctx) => {
     const id = ctx.req.param('id')
-    const seq = await apply(ctx.get('tokenName'), 'service.remove', id, [{ type: 'service.remove', id }], ctx.req.query('reason'))
+    const reason = ctx.req.query('reason')
+    if (reason !== undefined && !reasonText.safeParse(reason).success) {
+      throw new HttpError(400, HttpErrorCode.BAD_QUERY, 'query parameter "reason" must be 1..2000 printable characters', { field: 'reason' })
+    }
+    const seq = await apply(ctx.get('tokenName'), 'service.remove', id, [{ type: 'service.remove', id }], reason)
     return ctx.json({ seq, removed: id })
   })
   return app

@@ -6,6 +6,7 @@ import type { MembershipStore, PeerAllowance } from '@lienthong/membership'
 import type { ConnectionMonitor, EvaluationStats } from '@lienthong/monitor'
 import type { Registry as MetricsRegistry } from 'prom-client'
 import { changeRoutes } from './changes.js'
+import { jsonBodyGuard, peerIdQuery } from './guards.js'
 import { coordinatorOpenApi } from './openapi.js'
 import { reportRoutes } from './reports.js'
 import { bearerAuth, intQuery } from '@lienthong/http'
@@ -28,11 +29,13 @@ export interface HttpAppComponents {
   metrics: MetricsRegistry
   conformancePassed: (peerId: string) => boolean
   logger: Logger
+  /** Why the coordinator is degraded now (empty: ok); see `HealthProblem`. */
+  health: () => Promise<string[]>
   startedAt: number
 }
 
 /** HTTP status of each error code the coordinator API can return (architecture §7). */
-const STATUS_BY_CODE: Record<string, 400 | 401 | 404 | 409 | 413 | 422 | 503> = {
+const STATUS_BY_CODE: Record<string, 400 | 401 | 404 | 409 | 413 | 415 | 422 | 503> = {
   'registry-unknown-org': 404,
   'registry-unknown-node': 404,
   'registry-unknown-service': 404,
@@ -69,6 +72,7 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   const app = new Hono()
   app.onError(errorFunnel({ logger: c.logger, statusOf: (code) => STATUS_BY_CODE[code] }))
   app.notFound(notFound)
+  app.use('/v1/*', jsonBodyGuard())
 
   app.get('/openapi.json', (ctx) => ctx.json(coordinatorOpenApi()))
   app.get('/metrics', async (ctx) => ctx.text(await c.metrics.metrics(), 200, { 'content-type': c.metrics.contentType }))
@@ -79,7 +83,7 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.get('/v1/connections', viewer, (ctx) => ctx.json({ connections: c.monitor.connections() }))
   app.get('/v1/alerts', viewer, async (ctx) => {
     // Without since/after: the newest alerts. `after` pages forward by alert id.
-    const peerId = ctx.req.query('peerId')
+    const peerId = peerIdQuery(ctx, 'peerId')
     const since = ctx.req.query('since') === undefined ? undefined : intQuery(ctx, 'since', 0)
     const after = ctx.req.query('after') === undefined ? undefined : intQuery(ctx, 'after', 0)
     const alerts = await c.monitor.alerts({
@@ -93,11 +97,14 @@ export function createHttpApp (c: HttpAppComponents): Hono {
   app.route('/v1', membershipRoutes({ replica: c.replica, key: c.key, host: c.host, network: c.network.name, store: c.membership, tokens: c.tokens, allowance: c.allowance, logger: c.logger }))
   app.route('/v1', adminRegistryRoutes({ replica: c.replica, key: c.key, tokens: c.tokens, audit: c.audit, conformancePassed: c.conformancePassed }))
 
-  app.get('/v1/health', (ctx) => {
+  // 200 for ok and degraded alike, as the node does: `status` and `problems` say which.
+  app.get('/v1/health', async (ctx) => {
+    const problems = await c.health()
     const state = c.replica.state
     const held = c.replica.latestCheckpoint
     return ctx.json({
-      status: 'ok',
+      status: problems.length === 0 ? 'ok' : 'degraded',
+      problems,
       role: 'coordinator',
       network: c.network.name,
       peerId: c.host.peerId,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { streamSSE } from 'hono/streaming'
+import { HttpError, HttpErrorCode } from '@lienthong/http'
 import type { RegistryReplica } from '@lienthong/protocol'
 import { entryJson, type AppliedEntry } from '@lienthong/registry'
 
@@ -11,8 +12,15 @@ import { entryJson, type AppliedEntry } from '@lienthong/registry'
 export function changeRoutes (replica: RegistryReplica): Hono {
   const app = new Hono()
   app.get('/changes', (ctx) => {
-    const from = Number(ctx.req.header('last-event-id') ?? ctx.req.query('since') ?? replica.seq)
-    const start = Number.isSafeInteger(from) && from >= -1 ? from : replica.seq
+    // A malformed position is refused before the stream starts (architecture §7), never guessed.
+    const header = ctx.req.header('last-event-id')
+    const query = ctx.req.query('since')
+    const raw = header ?? (query === '' ? undefined : query)
+    if (raw !== undefined && !/^(-1|[0-9]{1,15})$/.test(raw)) {
+      const field = header === undefined ? 'since' : 'last-event-id'
+      throw new HttpError(400, HttpErrorCode.BAD_QUERY, `${field} must be a registry seq (-1 or more)`, { field })
+    }
+    const start = raw === undefined ? replica.seq : Number(raw)
     return streamSSE(ctx, async (stream) => {
       let sent = start
       let wake: (() => void) | undefined

@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { NodeKey } from '@lienthong/crypto'
 import type { Logger } from '@lienthong/errors'
-import { bearerAuth, HttpError, intQuery, parseWith, readJson, type TokenStore } from '@lienthong/http'
+import { bearerAuth, HttpError, intQuery, readJson, type TokenStore } from '@lienthong/http'
+import { enumQuery, parseBody, requestIdParam, requestIdQuery, requestNotFound } from './guards.js'
+import { assessmentBody, optionalReasonBody, reasonBody } from './schemas.js'
 import {
   assessJoinRequest, joinRequestOps, pauseRequestOp, requestRecordJson, verifyJoinRequest, verifyPauseRequest,
-  CHECKLIST_ITEMS, type MembershipStore, type PeerAllowance, type ChecklistItem
+  type MembershipStore, type PeerAllowance, type ChecklistItem
 } from '@lienthong/membership'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
 
@@ -22,8 +23,7 @@ export interface MembershipRoutesComponents {
 
 type Env = { Variables: { tokenName: string, tokenRole: string } }
 
-const reason = z.string().trim().min(1).max(2000)
-const statusQuery = z.enum(['pending', 'approved', 'rejected']).optional()
+const STATUSES = ['pending', 'approved', 'rejected'] as const
 
 
 /**
@@ -51,42 +51,43 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json({ id: record.id, status: record.status, statusUrl: `/v1/join-requests/${record.id}/status` }, 202)
   })
   app.get('/join-requests/:id/status', async (ctx) => {
-    const status = await c.store.publicStatus(ctx.req.param('id'))
-    if (status === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id: ctx.req.param('id') })
+    const id = requestIdParam(ctx)
+    const status = await c.store.publicStatus(id)
+    if (status === undefined) throw requestNotFound('join', id)
     return ctx.json(status)
   })
   app.get('/join-requests', viewer, async (ctx) => {
-    const status = parseWith(statusQuery, ctx.req.query('status'))
-    const after = ctx.req.query('after')
+    const status = enumQuery(ctx, 'status', STATUSES)
+    const after = requestIdQuery(ctx, 'after')
     const page = await c.store.listJoins({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { after }) })
     return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
   })
   app.get('/join-requests/:id', viewer, async (ctx) => {
-    const record = await c.store.getJoin(ctx.req.param('id'))
-    if (record === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id: ctx.req.param('id') })
+    const id = requestIdParam(ctx)
+    const record = await c.store.getJoin(id)
+    if (record === undefined) throw requestNotFound('join', id)
     return ctx.json(requestRecordJson(record))
   })
 
-  const checklistMark = z.object({ ok: z.boolean(), note: z.string().max(2000).optional() }).strict()
-  const assessmentBody = z.object({
-    rerun: z.boolean().optional(),
-    checklist: z.partialRecord(z.enum(CHECKLIST_ITEMS), checklistMark).optional()
-  }).strict()
   app.post('/join-requests/:id/assessment', operator, async (ctx) => {
-    const id = ctx.req.param('id')
-    const body = parseWith(assessmentBody, await readJson(ctx, 64 * 1024, { optional: true }))
+    const id = requestIdParam(ctx)
+    const body = parseBody(assessmentBody, await readJson(ctx, 64 * 1024, { optional: true }))
     const actor = ctx.get('tokenName')
+    // Unknown or decided requests are refused before anything is marked or re-run.
+    const current = await c.store.getJoin(id)
+    if (current === undefined) throw requestNotFound('join', id)
+    if (current.status !== 'pending') throw new HttpError(409, 'membership-not-pending', `join request ${id} was already ${current.status}`, { id, status: current.status })
     for (const [item, mark] of Object.entries(body.checklist ?? {})) {
       await c.store.markChecklist(id, item as ChecklistItem, { actor, ok: mark.ok, ...(mark.note === undefined ? {} : { note: mark.note }) })
     }
     if (body.rerun === true || body.checklist === undefined) await assess(id, actor)
     const record = await c.store.getJoin(id)
-    if (record === undefined) throw new HttpError(404, 'not-found', 'no such join request', { id })
+    if (record === undefined) throw requestNotFound('join', id)
     return ctx.json(requestRecordJson(record))
   })
   app.post('/join-requests/:id/approve', operator, async (ctx) => {
-    const id = ctx.req.param('id')
-    const body = parseWith(z.object({ reason: reason.optional() }).strict(), await readJson(ctx, 64 * 1024, { optional: true }))
+    const id = requestIdParam(ctx)
+    const body = parseBody(optionalReasonBody, await readJson(ctx, 64 * 1024, { optional: true }))
     const actor = ctx.get('tokenName')
     const record = await c.store.approveJoin(id, {
       actor,
@@ -96,8 +97,9 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json(requestRecordJson(record))
   })
   app.post('/join-requests/:id/reject', operator, async (ctx) => {
-    const body = parseWith(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
-    return ctx.json(requestRecordJson(await c.store.rejectJoin(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
+    const id = requestIdParam(ctx)
+    const body = parseBody(reasonBody, await readJson(ctx, 64 * 1024))
+    return ctx.json(requestRecordJson(await c.store.rejectJoin(id, { actor: ctx.get('tokenName'), reason: body.reason })))
   })
 
   // Public: a unit asks, signed by its node key, to pause its connection with a stated reason.
@@ -107,31 +109,34 @@ export function membershipRoutes (c: MembershipRoutesComponents): Hono<Env> {
     return ctx.json({ id: record.id, status: record.status, statusUrl: `/v1/pause-requests/${record.id}/status` }, 202)
   })
   app.get('/pause-requests/:id/status', async (ctx) => {
-    const status = await c.store.publicPauseStatus(ctx.req.param('id'))
-    if (status === undefined) throw new HttpError(404, 'not-found', 'no such pause request', { id: ctx.req.param('id') })
+    const id = requestIdParam(ctx)
+    const status = await c.store.publicPauseStatus(id)
+    if (status === undefined) throw requestNotFound('pause', id)
     return ctx.json(status)
   })
   app.get('/pause-requests', viewer, async (ctx) => {
-    const status = parseWith(statusQuery, ctx.req.query('status'))
-    const after = ctx.req.query('after')
+    const status = enumQuery(ctx, 'status', STATUSES)
+    const after = requestIdQuery(ctx, 'after')
     const page = await c.store.listPauses({ limit: intQuery(ctx, 'limit', 100, 1000), ...(status === undefined ? {} : { status }), ...(after === undefined ? {} : { after }) })
     return ctx.json({ requests: page.items.map(requestRecordJson), ...(page.next === undefined ? {} : { next: page.next }) })
   })
   app.post('/pause-requests/:id/approve', operator, async (ctx) => {
+    const id = requestIdParam(ctx)
     const actor = ctx.get('tokenName')
-    const record = await c.store.approvePause(ctx.req.param('id'), {
+    const record = await c.store.approvePause(id, {
       actor,
       apply: async (r) => { await c.replica.append(c.key, [pauseRequestOp(r.request)], { actor, reason: r.request.reason }) }
     })
     return ctx.json(requestRecordJson(record))
   })
   app.post('/pause-requests/:id/reject', operator, async (ctx) => {
-    const body = parseWith(z.object({ reason }).strict(), await readJson(ctx, 64 * 1024))
-    return ctx.json(requestRecordJson(await c.store.rejectPause(ctx.req.param('id'), { actor: ctx.get('tokenName'), reason: body.reason })))
+    const id = requestIdParam(ctx)
+    const body = parseBody(reasonBody, await readJson(ctx, 64 * 1024))
+    return ctx.json(requestRecordJson(await c.store.rejectPause(id, { actor: ctx.get('tokenName'), reason: body.reason })))
   })
 
   app.get('/audit', viewer, async (ctx) => {
-    const order = ctx.req.query('order') === 'desc' ? 'desc' : 'asc'
+    const order = enumQuery(ctx, 'order', ['asc', 'desc'] as const) ?? 'asc'
     const entries = await c.store.audit.list({ since: intQuery(ctx, 'since', 0), limit: intQuery(ctx, 'limit', 100, 1000), order })
     return ctx.json({ entries })
   })

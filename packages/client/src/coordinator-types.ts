@@ -162,7 +162,9 @@ export interface AuditEntry {
 
 /** `GET /v1/health` of the coordinator. */
 export interface CoordinatorHealth {
-  status: 'ok'
+  /** `degraded` with the reasons in `problems` (e.g. `monitor-stopped`, `notify-sms-failing`). */
+  status: 'ok' | 'degraded'
+  problems: string[]
   role: 'coordinator'
   network: string
   peerId: string
