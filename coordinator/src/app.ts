@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { serve, type ServerType } from '@hono/node-server'
 import { bytesEqualConstantTime } from './util.js'
 import { readKeyFile, type NodeKey } from '@lienthong/crypto'
 import { LienthongError, type Logger } from '@lienthong/errors'
@@ -15,7 +14,7 @@ import { readConfig, type CoordinatorConfig } from './config.js'
 import { ADMIN_ROLES } from './roles.js'
 import { CoordinatorErrorCode } from './errors.js'
 import { createHttpApp } from './http/app.js'
-import { createLogger } from '@lienthong/cli'
+import { createLogger, serveHttp } from '@lienthong/cli'
 import { coordinatorPaths } from './paths.js'
 import { conformanceRoutes } from './conformance.js'
 import { startTestService } from './test-service.js'
@@ -51,17 +50,6 @@ function paramsFromConfig (config: CoordinatorConfig): NetworkParams {
     maxEnvelopeBytes: config.network.maxEnvelopeBytes,
     stalenessLimitMs: config.network.stalenessLimitMs
   }
-}
-
-function listenOn (server: ServerType): Promise<{ address: string, port: number }> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.once('listening', () => {
-      const addr = server.address()
-      if (addr === null || typeof addr === 'string') reject(new Error('HTTP server has no TCP address'))
-      else resolve({ address: addr.address, port: addr.port })
-    })
-  })
 }
 
 /** Build the coordinator from its data folder: the composition root. */
@@ -180,11 +168,9 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     })
     app.route('/v1', conformanceRoutes({ records: testService.records, replica, tokens }))
     const routes = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`))].sort()
-    const [hostname, portText] = splitHostPort(config.http)
-    const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
-    closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
-    const bound = await listenOn(server)
-    const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${bound.port}`
+    const server = await serveHttp(app.fetch, config.http, CoordinatorErrorCode.CONFIG_INVALID)
+    closers.push(server.close)
+    const httpUrl = server.url
     log.info({ http: httpUrl, listen: host.multiaddrs, peerId: host.peerId, seq: replica.seq }, 'coordinator started')
     const published = await refreshNetworkFile(paths.network, network, config, host.multiaddrs, httpUrl)
     if (published) log.warn({ file: paths.network }, 'network.json rewritten with the ports bound now (ephemeral ports configured)')
@@ -218,10 +204,3 @@ async function refreshNetworkFile (path: string, network: NetworkFile, config: C
   return true
 }
 
-export function splitHostPort (value: string): [string, string] {
-  const match = /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(value)
-  if (match?.[1] === undefined || match[2] === undefined) {
-    throw new LienthongError(CoordinatorErrorCode.CONFIG_INVALID, `http must be HOST:PORT (got "${value}")`)
-  }
-  return [match[1], match[2]]
-}

@@ -3,7 +3,7 @@ import { peerIdFromPublicKeyBytes, type NodeKey } from '@lienthong/crypto'
 import type { Logger } from '@lienthong/errors'
 import type { MembershipStore } from '@lienthong/membership'
 import type { ConnectionMonitor, EvaluationStats } from '@lienthong/monitor'
-import type { HeartbeatBody, Host, RegistryReplica } from '@lienthong/protocol'
+import { withPeerIdSuffix, type HeartbeatBody, type Host, type RegistryReplica } from '@lienthong/protocol'
 import { hostOf, TEST_SERVICE_ORG, TEST_SERVICE_ORG_NAME, type RegistryOp, type RegistryState } from '@lienthong/registry'
 import { createRelay, METRIC_NAMES, type Relay } from '@lienthong/relay'
 import { BlobStore, Inbox, Outbox, type Database } from '@lienthong/store'
@@ -48,11 +48,6 @@ export function testServiceOps (state: RegistryState, key: NodeKey, addresses: r
   return ops
 }
 
-/** Addresses in the form nodes report them (ending in /p2p/<peerId>), so that unchanged ones cause no registry update. */
-function withPeerId (addresses: readonly string[], peerId: string): string[] {
-  return addresses.map((a) => a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`)
-}
-
 export interface TestServiceInit {
   /** The coordinator's data folder (the test service keeps large payloads in `blobs/` there). */
   data: string
@@ -90,7 +85,7 @@ async function counterTotal (metrics: MetricsRegistry, name: string): Promise<nu
  */
 export async function startTestService (c: TestServiceInit): Promise<TestService> {
   const log = c.logger
-  const addresses = (): string[] => c.announce.length > 0 ? withPeerId(c.announce, c.host.peerId) : [...c.host.multiaddrs]
+  const addresses = (): string[] => c.announce.length > 0 ? withPeerIdSuffix(c.announce, c.host.peerId) : [...c.host.multiaddrs]
   const ops = testServiceOps(c.replica.state, c.key, addresses())
   if (ops.length > 0) {
     await c.replica.append(c.key, ops, { actor: 'system', reason: 'the coordinator hosts the conformance test service' })

@@ -1,6 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server'
 import { readKeyFile, type NodeKey } from '@lienthong/crypto'
-import { LienthongError, type Logger } from '@lienthong/errors'
+import type { Logger } from '@lienthong/errors'
 import { TokenStore } from '@lienthong/http'
 import { createHost, createRegistrySync, RegistryReplica, serveInfo, withPeerIdSuffix, type Host, type RegistrySync } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
@@ -11,7 +10,7 @@ import { readNodeConfig, type NodeConfig } from './config.js'
 import { NodeErrorCode } from './errors.js'
 import { createNodeHttpApp } from './http/app.js'
 import { NODE_TOKEN_ROLES, readNetworkFile } from './init.js'
-import { createLogger } from '@lienthong/cli'
+import { createLogger, serveHttp } from '@lienthong/cli'
 import { PeerLinks } from './peer-links.js'
 import { nodePaths } from './paths.js'
 import { catchUpOverHttp } from './registry-bootstrap.js'
@@ -52,25 +51,6 @@ export interface RelayNode {
 
 /** States whose nodes may hold a connection with us (suspended and revoked are cut off). */
 const CONNECTABLE = new Set(['trial', 'official'])
-
-export function splitHostPort (value: string): [string, string] {
-  const match = /^\[?([^\]]+?)\]?:([0-9]{1,5})$/.exec(value)
-  if (match?.[1] === undefined || match[2] === undefined) {
-    throw new LienthongError(NodeErrorCode.CONFIG_INVALID, `http must be HOST:PORT (got "${value}")`)
-  }
-  return [match[1], match[2]]
-}
-
-function listenOn (server: ServerType): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.once('listening', () => {
-      const addr = server.address()
-      if (addr === null || typeof addr === 'string') reject(new Error('HTTP server has no TCP address'))
-      else resolve(addr.port)
-    })
-  })
-}
 
 /** Build a relay node from its data folder: the composition root. */
 export async function startNode (options: NodeStartOptions): Promise<RelayNode> {
@@ -171,11 +151,9 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
       startedAt: Date.now(),
       version: NODE_VERSION
     })
-    const [hostname, portText] = splitHostPort(config.http)
-    const server = serve({ fetch: app.fetch, hostname, port: Number(portText) })
-    closers.push(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
-    const port = await listenOn(server)
-    const httpUrl = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+    const server = await serveHttp(app.fetch, config.http, NodeErrorCode.CONFIG_INVALID)
+    closers.push(server.close)
+    const httpUrl = server.url
     await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: published(), startedAt: new Date().toISOString() })
     closers.push(() => removeRunInfo(options.data))
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')

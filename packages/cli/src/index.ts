@@ -10,3 +10,4 @@
  */
 export { runCli, requiredOption, optionalOption, listOption, waitForStopSignal, USAGE_CODE, type Command, type CommandValues } from './command.js'
 export { createLogger } from './logger.js'
+export { serveHttp, splitHostPort, type HttpServer } from './http-server.js'
