@@ -30,12 +30,12 @@ async function setup (t: ExecutionContext): Promise<Setup> {
   return { c, tokens, call }
 }
 
-async function admitNode (c: Coordinator): Promise<string> {
+async function admitNode (c: Coordinator, org = '000.00.00.H29'): Promise<string> {
   const key = generateNodeKey()
   const peerId = peerIdFromPublicKeyBytes(key.publicKey)
   await c.replica.append(c.key, [{
     type: 'node.admit', peerId, publicKey: key.publicKey, sealingPublicKey: key.sealingPublicKey,
-    addresses: [`/ip4/127.0.0.1/tcp/9/p2p/${peerId}`], orgs: ['000.00.00.H29'], contacts: { email: ['it@hcm.example'], phone: [] }
+    addresses: [`/ip4/127.0.0.1/tcp/9/p2p/${peerId}`], orgs: [org], contacts: { email: ['it@hcm.example'], phone: [] }
   }], { actor: 'test', reason: 'admitted by the test' })
   return peerId
 }
@@ -44,6 +44,7 @@ const ENDPOINTS: Array<[string, string, string]> = [
   ['POST', '/v1/orgs', 'operator'],
   ['PATCH', '/v1/orgs/000.00.00.H29', 'operator'],
   ['POST', '/v1/orgs/000.00.00.H29/merge', 'operator'],
+  ['PATCH', '/v1/nodes/PEER', 'operator'],
   ['POST', '/v1/nodes/PEER/promote', 'operator'],
   ['POST', '/v1/nodes/PEER/suspend', 'operator'],
   ['POST', '/v1/nodes/PEER/resume', 'operator'],
@@ -100,6 +101,22 @@ test('organisations: create, rename, merge and refusals, each signed with the to
   t.is(reuse.body.code, 'registry-code-closed')
   const unknown = await call('PATCH', '/v1/orgs/999.99.99.H99', tokens.operator, { name: 'x' })
   t.is(unknown.status, 404)
+})
+
+test('the codes a node hosts change through PATCH /v1/nodes/:peerId, signed with the reason and audited; another node\'s code is refused', async (t) => {
+  const { c, tokens, call } = await setup(t)
+  const peerId = await admitNode(c)
+  const changed = await call('PATCH', `/v1/nodes/${peerId}`, tokens.operator, { orgs: ['000.00.00.H29', '000.00.00.G22'], reason: 'decision 12/QĐ: the node also serves G22' })
+  t.is(changed.status, 200, JSON.stringify(changed.body))
+  t.deepEqual([...(c.replica.state.nodes.get(peerId)?.orgs ?? [])], ['000.00.00.H29', '000.00.00.G22'])
+  const audit = await call('GET', '/v1/audit?order=desc&limit=1', tokens.viewer)
+  const last = (audit.body as { entries: Array<{ action: string, target: string, actor: string, reason: string }> }).entries[0]
+  t.like(last, { action: 'node.update-orgs', target: peerId, reason: 'decision 12/QĐ: the node also serves G22' })
+  const other = await admitNode(c, '000.00.00.H26')
+  const taken = await call('PATCH', `/v1/nodes/${other}`, tokens.operator, { orgs: ['000.00.00.G22'], reason: 'a mistake' })
+  t.is(taken.status, 409, JSON.stringify(taken.body))
+  t.is(taken.body.code, 'registry-org-hosted')
+  t.deepEqual([...(c.replica.state.nodes.get(other)?.orgs ?? [])], ['000.00.00.H26'])
 })
 
 test('node states through the admin API: promote needs conformance or force, suspend needs a reason, revoke needs security, reinstate needs remediation', async (t) => {

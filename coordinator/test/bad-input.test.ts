@@ -214,7 +214,16 @@ function nodeRows (w: World, op: string, sec: string): Row[] {
       { name: `${action}: unknown node`, method: 'POST', path: `/v1/nodes/${w.stranger}/${action}`, send: { token, json: valid }, status: 404, code: 'registry-unknown-node' }
     )
   }
+  const patch = `/v1/nodes/${w.peer}`
   out.push(
+    ...bodyRows('PATCH node', 'PATCH', patch, op, { orgs: ['000.00.00.H29'], reason: 'x' }, 1024 * KiB),
+    { name: 'PATCH node: not a PeerId', method: 'PATCH', path: `/v1/nodes/${NOT_A_PEER}`, send: { token: op, json: { orgs: ['000.00.00.H29'], reason: 'x' } }, status: 400, code: 'bad-request', field: 'peerId' },
+    { name: 'PATCH node: unknown node', method: 'PATCH', path: `/v1/nodes/${w.stranger}`, send: { token: op, json: { orgs: ['000.00.00.H29'], reason: 'x' } }, status: 404, code: 'registry-unknown-node' },
+    { name: 'PATCH node: no reason', method: 'PATCH', path: patch, send: { token: op, json: { orgs: ['000.00.00.H29'] } }, status: 400, code: 'bad-request', field: 'reason' },
+    { name: 'PATCH node: empty orgs', method: 'PATCH', path: patch, send: { token: op, json: { orgs: [], reason: 'x' } }, status: 400, code: 'bad-request', field: 'orgs' },
+    { name: 'PATCH node: orgs is a string', method: 'PATCH', path: patch, send: { token: op, json: { orgs: '000.00.00.H29', reason: 'x' } }, status: 400, code: 'bad-request', field: 'orgs' },
+    { name: 'PATCH node: a malformed code', method: 'PATCH', path: patch, send: { token: op, json: { orgs: ['h29 bad'], reason: 'x' } }, status: 400, code: 'registry-bad-org-code' },
+    { name: 'PATCH node: an unknown code', method: 'PATCH', path: patch, send: { token: op, json: { orgs: ['999.99.99.H99'], reason: 'x' } }, status: 404, code: 'registry-unknown-org' },
     { name: 'promote: force without reason', method: 'POST', path: `/v1/nodes/${w.peer}/promote`, send: { token: op, json: { force: true } }, status: 409, code: 'conformance-required' },
     { name: 'promote: force is a string', method: 'POST', path: `/v1/nodes/${w.peer}/promote`, send: { token: op, json: { force: 'yes', reason: 'x' } }, status: 400, code: 'bad-request', field: 'force' },
     { name: 'suspend: reason with a control character', method: 'POST', path: `/v1/nodes/${w.peer}/suspend`, send: { token: op, json: { reason: 'maintenance\u0007' } }, status: 400, code: 'bad-request', field: 'reason' },

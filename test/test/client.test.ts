@@ -140,6 +140,9 @@ test('CoordinatorClient: public registry, join request reviewed and rejected, no
   t.is(noRemedy.status, 400)
   t.is((await admin.reinstate(hcmPeer, { to: 'official', remediation: { summary: 'key rotated', ref: 'RM-1' } })).node.state, 'official')
   t.is((await t.throwsAsync(admin.promote(hcmPeer, { force: true, reason: 'again' }), { instanceOf: ClientError })).status, 409)
+  // The codes it hosts: one added, then a code another node hosts refused.
+  t.deepEqual((await admin.updateNodeOrgs(hcmPeer, [HCM, '000.00.00.H26'], 'decision: the city node also serves H26')).node.orgs, [HCM, '000.00.00.H26'])
+  t.is((await t.throwsAsync(admin.updateNodeOrgs(hcmPeer, [HCM, '000.00.00.T01'], 'mistake: the test service hosts it'), { instanceOf: ClientError })).code, 'registry-org-hosted')
 
   // Admitted by the harness straight to official: it never ran the conformance exchange.
   const conformance = await admin.conformance(hcmPeer)
@@ -150,5 +153,5 @@ test('CoordinatorClient: public registry, join request reviewed and rejected, no
   t.true(Array.isArray((await admin.alerts({ limit: 10 })).alerts))
   t.true(Array.isArray((await admin.pauseRequests()).requests))
   const actions = (await admin.audit({ limit: 1000 })).entries.map((e) => e.action)
-  for (const action of ['join.reject', 'node.suspend', 'node.resume', 'node.revoke', 'node.reinstate']) t.true(actions.includes(action), action)
+  for (const action of ['join.reject', 'node.update-orgs', 'node.suspend', 'node.resume', 'node.revoke', 'node.reinstate']) t.true(actions.includes(action), action)
 })

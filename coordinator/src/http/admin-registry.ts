@@ -5,7 +5,7 @@ import { bearerAuth, HttpError, HttpErrorCode, readJson, type TokenStore } from 
 import type { RegistryReplica } from '@lienthong/protocol'
 import { nodeJson, orgJson, parseOp, serviceJson, type RegistryOp } from '@lienthong/registry'
 import { orgCodeParam, parseBody, peerIdParam } from './guards.js'
-import { mergeBody, optionalReasonBody, orgCreateBody, orgPatchBody, promoteBody, reasonBody, reasonText, reinstateBody, revokeBody, serviceBody } from './schemas.js'
+import { mergeBody, nodePatchBody, optionalReasonBody, orgCreateBody, orgPatchBody, promoteBody, reasonBody, reasonText, reinstateBody, revokeBody, serviceBody } from './schemas.js'
 
 /** Records an admin action in the audit log (who, what, target, why). */
 export type AuditFn = (entry: { actor: string, action: string, target: string, reason?: string, detail?: { [key: string]: JsonValue } }) => Promise<void>
@@ -69,6 +69,15 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   })
 
 
+  // The codes a unit's node hosts change after admission (a merger, a new sub-unit): the full new
+  // list, with the decision as the reason. Another node's code or a closed one is refused (409).
+  app.patch('/nodes/:peerId', operator, async (ctx) => {
+    const peerId = peerIdParam(ctx)
+    const { orgs, reason } = parseBody(nodePatchBody, await readJson(ctx))
+    if (!c.replica.state.nodes.has(peerId)) throw new HttpError(404, 'registry-unknown-node', `no node ${peerId} in the registry`, { peerId })
+    const seq = await apply(ctx.get('tokenName'), 'node.update-orgs', peerId, [{ type: 'node.update-orgs', peerId, orgs }], reason, { orgs })
+    return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
+  })
   app.post('/nodes/:peerId/promote', operator, async (ctx) => {
     const peerId = peerIdParam(ctx)
     const body = parseBody(promoteBody, await readJson(ctx, 1 << 20, { optional: true }))

@@ -144,6 +144,11 @@ export class CoordinatorClient {
     return await this.#http.json('POST', `/v1/nodes/${id(peerId)}/promote`, { json: body })
   }
 
+  /** Set the organisation codes a node hosts (the whole list), with the decision as reason [operator]. */
+  async updateNodeOrgs (peerId: string, orgs: string[], reason: string): Promise<NodeChange<RegistryNode>> {
+    return await this.#http.json('PATCH', `/v1/nodes/${id(peerId)}`, { json: { orgs, reason } })
+  }
+
   async suspend (peerId: string, reason: string): Promise<NodeChange<RegistryNode>> {
     return await this.#http.json('POST', `/v1/nodes/${id(peerId)}/suspend`, { json: { reason } })
   }
