@@ -1,9 +1,9 @@
 /**
- * The network of the `revocation` suite: an in-process coordinator (its real composition root,
- * admin HTTP API included) and N protocol-level nodes in one process, in a sparse mesh where
- * only a few nodes reach the coordinator. Each node is what a relay node runs on the revocation
- * path (node/src/app.ts): a libp2p host whose gate admits trial/official registry members, a
- * RegistryReplica on its own LevelDB, RegistrySync, and `refreshGate()` on every `applied`.
+ * The network of the `revocation` suite: the coordinator (its real composition root, admin HTTP
+ * API included) on the main thread, and N protocol-level nodes sharded over K worker threads
+ * (revocation-worker.ts, one per core by default) as separate machines would be, in a sparse
+ * mesh where only a few nodes reach the coordinator. Every link, within a worker or across
+ * workers, is TCP on 127.0.0.1.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,28 +11,20 @@ import { join } from 'node:path'
 import { initCoordinator, startCoordinator, type Coordinator } from '@lienthong/coordinator'
 import { generateNodeKey, peerIdFromPublicKeyBytes, type NodeKey } from '@lienthong/crypto'
 import { silentLogger } from '@lienthong/errors'
-import { createHost, createRegistrySync, RegistryReplica, type Host, type RegistrySync } from '@lienthong/protocol'
 import type { RegistryOp, SignedEntry } from '@lienthong/registry'
-import { openDatabase, type Database } from '@lienthong/store'
+import type { PlannedDial, RefusedMessage, WorkerStats } from './revocation-messages.js'
+import { bounded, meshEdges } from './revocation-util.js'
+import { NodeWorker } from './revocation-workers.js'
 
-/** States whose nodes may hold a connection with a relay node (as in node/src/app.ts). */
-const CONNECTABLE = new Set(['trial', 'official'])
-/** Dials and syncs in flight at once while the mesh forms (2 cores shared by every node). */
-const SETUP_CONCURRENCY = 8
 const SETUP_TIMEOUT_MS = 60_000
-const DIAL_ATTEMPTS = 5
-/** Longer than the 1 s window of libp2p's inbound rate limit. */
-const DIAL_BACKOFF_MS = 1100
+/** A worker answers a quick request (stats, watch) within this. */
+const QUICK_TIMEOUT_MS = 10_000
 
-/** One in-process node. */
+/** One node, as the main thread knows it (the node itself runs in worker `worker`). */
 export interface MeshNode {
   index: number
   peerId: string
-  key: NodeKey
-  host: Host
-  db: Database
-  replica: RegistryReplica
-  sync: RegistrySync
+  worker: number
   /** Whether this node holds a connection with the coordinator. */
   reachesCoordinator: boolean
 }
@@ -43,86 +35,48 @@ export interface MeshInit {
   degree: number
   /** How many nodes connect to the coordinator (the others' gates refuse it). */
   reach: number
+  /** Worker threads the nodes are sharded over (node i runs in worker i mod K). */
+  workers: number
 }
 
 export interface Mesh {
   coordinator: Coordinator
   adminToken: string
   nodes: MeshNode[]
+  workers: NodeWorker[]
   /** Undirected edges between node indexes. */
   edges: Array<[number, number]>
   /** Milliseconds spent in each setup phase. */
   startupMs: Record<string, number>
-  /** Dials retried (while the mesh formed, or redialling), and planned links that dropped and were redialled. */
-  counters: { dialRetries: number, linkDrops: number }
+  /** Counters summed over the workers; `behind` counts the nodes not revoked behind `head`. */
+  stats: (head?: number) => Promise<WorkerStats>
+  /** Resolve once the coordinator's and every node's sync is idle; the counters then. */
+  idle: (timeoutMs: number, head?: number) => Promise<WorkerStats>
+  /** Listen to the workers' `refused` reports; returns the unsubscribe function. */
+  onRefused: (listener: (message: RefusedMessage) => void) => () => void
+  /** Rejects as soon as any worker fails. */
+  failed: Promise<never>
   close: () => Promise<void>
 }
 
-/** Run `fn` over `items`, `limit` at a time. */
-export async function pool<T> (items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T)
-  }))
+function sumStats (all: WorkerStats[]): WorkerStats {
+  const total: WorkerStats = { announcesSent: 0, headChecks: 0, pagesFetched: 0, connections: 0, dialRetries: 0, linkDrops: 0, behind: 0 }
+  for (const s of all) for (const k of Object.keys(total) as Array<keyof WorkerStats>) total[k] += s[k]
+  return total
 }
 
-/** Reject with `what` after `ms` unless `promise` settles first. */
-export async function bounded<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`timed out after ${ms} ms: ${what}`)) }, ms) })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** A ring (so the graph is connected) plus `degree - 1` random chords from each node. */
-export function meshEdges (n: number, degree: number): Array<[number, number]> {
-  const seen = new Set<string>()
-  const edges: Array<[number, number]> = []
-  const add = (a: number, b: number): boolean => {
-    const k = a < b ? `${a}:${b}` : `${b}:${a}`
-    if (a === b || seen.has(k)) return false
-    seen.add(k)
-    edges.push([a, b])
-    return true
-  }
-  for (let i = 0; i < n; i++) add(i, (i + 1) % n)
-  for (let i = 0; i < n; i++) {
-    let added = 0
-    for (let tries = 0; added < degree - 1 && tries < 20 * degree; tries++) if (add(i, Math.floor(Math.random() * n))) added++
-  }
-  return edges
-}
-
-/** Hops from the nearest of `from` to each node reachable over `edges` without passing through `removed`. */
-export function hopsFrom (n: number, edges: ReadonlyArray<readonly [number, number]>, from: number[], removed: ReadonlySet<number> = new Set()): Map<number, number> {
-  const adjacent = Array.from({ length: n }, () => [] as number[])
-  for (const [a, b] of edges) { adjacent[a]?.push(b); adjacent[b]?.push(a) }
-  const hops = new Map(from.filter(i => !removed.has(i)).map(i => [i, 0]))
-  const queue = [...hops.keys()]
-  for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-    for (const j of adjacent[i] ?? []) if (!removed.has(j) && !hops.has(j)) { hops.set(j, (hops.get(i) ?? 0) + 1); queue.push(j) }
-  }
-  return hops
-}
-
-/** Start the coordinator and `init.nodes` nodes, admit them, seed their registries and form the mesh. */
+/** Start the coordinator and the node workers, admit the nodes, seed their registries and form the mesh. */
 export async function startMesh (init: MeshInit, progress: (msg: string) => void): Promise<Mesh> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-bench-revocation-'))
-  const nodes: MeshNode[] = []
+  const workers: NodeWorker[] = []
   const running: { coordinator?: Coordinator } = {}
-  let closing = false
-  const redials = new Set<Promise<void>>()
+  const listeners = new Set<(message: RefusedMessage) => void>()
   const close = async (): Promise<void> => {
-    closing = true
-    await Promise.allSettled(nodes.map(n => n.sync.stop()))
-    await Promise.allSettled(nodes.map(n => n.host.stop()))
-    await Promise.allSettled(nodes.map(n => n.db.close()))
+    const closed = await Promise.allSettled(workers.map(async w => { await w.close() }))
     await running.coordinator?.close()
-    await Promise.allSettled([...redials])
     await rm(dir, { recursive: true, force: true })
+    const failed = closed.find(r => r.status === 'rejected')
+    if (failed !== undefined) throw new Error('a node worker did not stop cleanly', { cause: failed.reason })
   }
   const startupMs: Record<string, number> = {}
   let mark = performance.now()
@@ -134,96 +88,89 @@ export async function startMesh (init: MeshInit, progress: (msg: string) => void
     const coordinatorPeerId = coordinator.host.peerId
     phase('coordinator')
 
-    progress(`starting ${init.nodes} nodes`)
+    progress(`starting ${init.nodes} nodes in ${init.workers} worker threads`)
+    const keys: NodeKey[] = Array.from({ length: init.nodes }, () => generateNodeKey())
     const reaching = new Set<number>()
     while (reaching.size < init.reach) reaching.add(Math.floor(Math.random() * init.nodes))
-    await pool(Array.from({ length: init.nodes }, (_, i) => i), SETUP_CONCURRENCY, async (index) => {
-      const key = generateNodeKey()
-      const db = await openDatabase(join(dir, `node-${index}`))
-      const replica = await RegistryReplica.open({ db, coordinatorKey: coordinator.network.coordinatorKey, network: coordinator.network.name })
-      const reachesCoordinator = reaching.has(index)
-      // A node that does not reach the coordinator refuses it in its gate (no dial either way).
-      const isAllowed = (peerId: string): boolean => {
-        if (peerId === coordinatorPeerId) return reachesCoordinator
-        const node = replica.state.nodes.get(peerId)
-        return node !== undefined && CONNECTABLE.has(node.state)
+    const nodes: MeshNode[] = keys.map((key, index) => ({ index, peerId: peerIdFromPublicKeyBytes(key.publicKey), worker: index % init.workers, reachesCoordinator: reaching.has(index) }))
+    const onRefused = (message: RefusedMessage): void => { for (const fn of listeners) fn(message) }
+    for (let w = 0; w < init.workers; w++) {
+      const own = nodes.filter(n => n.worker === w).map(n => ({ index: n.index, seed: (keys[n.index] as NodeKey).seed, reachesCoordinator: n.reachesCoordinator }))
+      workers.push(new NodeWorker({ worker: w, dir, coordinatorPeerId, coordinatorKey: coordinator.network.coordinatorKey, network: coordinator.network.name, nodes: own }, onRefused))
+    }
+    const failed = Promise.race(workers.map(w => w.failed))
+    failed.catch(() => {}) // raced where it matters
+    const addresses = new Map<number, string[]>()
+    for (const started of await Promise.all(workers.map(w => w.call('start', {}, SETUP_TIMEOUT_MS)))) {
+      for (const node of started) {
+        if (node.peerId !== nodes[node.index]?.peerId) throw new Error(`node ${node.index} started with another peer id`)
+        addresses.set(node.index, node.multiaddrs)
       }
-      const host = await createHost({ key, listen: ['/ip4/127.0.0.1/tcp/0'], gate: { isAllowed } })
-      const sync = createRegistrySync({ host, replica })
-      replica.on('applied', () => { host.refreshGate() })
-      nodes[index] = { index, peerId: peerIdFromPublicKeyBytes(key.publicKey), key, host, db, replica, sync, reachesCoordinator }
-    })
+    }
+    const addressOf = (index: number): string => {
+      const address = addresses.get(index)?.[0]
+      if (address === undefined) throw new Error(`node ${index} has no address`)
+      return address
+    }
     phase('nodes')
 
     // Admission: coordinator-signed registry entries appended in-process, as the integration
     // test harness does (an operator's approval of a join request ends in the same entries).
-    const ops: RegistryOp[] = nodes.flatMap(n => [
-      { type: 'node.admit', peerId: n.peerId, publicKey: n.key.publicKey, sealingPublicKey: n.key.sealingPublicKey, addresses: n.host.multiaddrs, orgs: [], contacts: { email: [`bench-${n.index}@example.gov.vn`], phone: [] } },
-      { type: 'node.promote', peerId: n.peerId }
-    ] satisfies RegistryOp[])
+    const ops: RegistryOp[] = nodes.flatMap(n => {
+      const key = keys[n.index] as NodeKey
+      return [
+        { type: 'node.admit', peerId: n.peerId, publicKey: key.publicKey, sealingPublicKey: key.sealingPublicKey, addresses: addresses.get(n.index) ?? [], orgs: [], contacts: { email: [`bench-${n.index}@example.gov.vn`], phone: [] } },
+        { type: 'node.promote', peerId: n.peerId }
+      ] satisfies RegistryOp[]
+    })
     await coordinator.replica.append(coordinator.key, ops, { actor: 'bench', reason: 'admitted by the revocation benchmark' })
     phase('admission')
 
-    // Each node catches up before it joins the mesh, as a node does over HTTP at start.
+    // Each node catches up before it joins the mesh (as a node does over HTTP at start), from
+    // the coordinator's log pages passed to its worker.
     progress('seeding the node registries')
     const log: SignedEntry[] = []
     for (let page = coordinator.replica.entriesAfter(-1, 1000); page.length > 0; page = coordinator.replica.entriesAfter(log.length - 1, 1000)) log.push(...page)
     const checkpoint = coordinator.replica.latestCheckpoint?.signed
-    await pool(nodes, SETUP_CONCURRENCY, async (n) => {
-      for (let i = 0; i < log.length; i += 1000) await n.replica.apply(log.slice(i, i + 1000), { source: 'bench-bootstrap' })
-      if (checkpoint !== undefined) await n.replica.acceptCheckpoint(checkpoint, { source: 'bench-bootstrap' })
-      await n.sync.start()
-    })
+    await Promise.all(workers.map(async w => { await w.call('seed', { log, checkpoint }, SETUP_TIMEOUT_MS) }))
     phase('seed')
 
     progress('forming the mesh')
     const edges = meshEdges(init.nodes, init.degree)
     const coordinatorAddress = coordinator.host.multiaddrs[0]
     if (coordinatorAddress === undefined) throw new Error('the coordinator has no address')
-    const dials: Array<[MeshNode, string | undefined]> = [
-      ...nodes.filter(n => n.reachesCoordinator).map(n => [n, coordinatorAddress] as [MeshNode, string]),
-      ...edges.map(([a, b]) => [nodes[a] as MeshNode, nodes[b]?.host.multiaddrs[0]] as [MeshNode, string | undefined])
+    const dials: PlannedDial[] = [
+      ...nodes.filter(n => n.reachesCoordinator).map(n => ({ from: n.index, to: coordinatorAddress, peerId: coordinatorPeerId })),
+      ...edges.map(([a, b]) => ({ from: a, to: addressOf(b), peerId: (nodes[b] as MeshNode).peerId }))
     ]
-    const counters = { dialRetries: 0, linkDrops: 0 }
-    const dialWithRetry = async (from: MeshNode, to: string): Promise<void> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await from.host.dial(to, { timeoutMs: 10_000 })
-          return
-        } catch (err) {
-          // libp2p refuses more than 5 inbound connections a second from one IP (its
-          // inboundConnectionThreshold), and here every node is 127.0.0.1: back off and retry.
-          if (attempt === DIAL_ATTEMPTS || closing) throw err
-          counters.dialRetries++
-          await new Promise(resolve => setTimeout(resolve, DIAL_BACKOFF_MS))
-        }
-      }
+    await Promise.all(workers.map(async w => {
+      await w.call('dial', { dials: dials.filter(d => nodes[d.from]?.worker === w.index) }, SETUP_TIMEOUT_MS)
+    }))
+
+    const stats = async (head?: number): Promise<WorkerStats> =>
+      sumStats(await Promise.all(workers.map(async w => await w.call('stats', head === undefined ? {} : { head }, QUICK_TIMEOUT_MS))))
+    const idle = async (timeoutMs: number, head?: number): Promise<WorkerStats> => {
+      const [, ...all] = await bounded(Promise.all([
+        coordinator.sync.idle(),
+        ...workers.map(async w => await w.call('idle', head === undefined ? {} : { head }, timeoutMs))
+      ]), timeoutMs, 'sync to go idle')
+      return sumStats(all)
     }
-    await pool(dials, SETUP_CONCURRENCY, async ([from, to]) => {
-      if (to === undefined) throw new Error('a node has no address')
-      await dialWithRetry(from, to)
-    })
-    // Keep the planned links up, as a node's PeerLinks does: on this overloaded process libp2p's
-    // connection monitor may abort a link whose ping timed out. Links to refused peers stay down.
-    for (const [from, to] of dials) {
-      const peerId = to?.split('/p2p/')[1]
-      if (to === undefined || peerId === undefined) continue
-      from.host.node.addEventListener('connection:close', (evt) => {
-        if (closing || evt.detail.remotePeer.toString() !== peerId || !from.host.isAllowed(peerId) || from.host.connectedPeers().includes(peerId)) return
-        if (coordinator.replica.state.nodes.get(from.peerId)?.state === 'revoked') return
-        counters.linkDrops++
-        const redial = dialWithRetry(from, to).catch(() => {}).finally(() => { redials.delete(redial) })
-        redials.add(redial)
-      })
-    }
+    // Idle threads can still be told of the head by a thread that was not idle yet: go again.
     const head = coordinator.replica.seq
-    await bounded(Promise.all([coordinator.sync.idle(), ...nodes.map(n => n.sync.idle())]), SETUP_TIMEOUT_MS, 'the mesh to settle')
-    const behind = nodes.filter(n => n.replica.seq !== head).length
-    if (behind > 0) throw new Error(`${behind} nodes are not at the coordinator's seq ${head} after setup`)
+    const deadline = performance.now() + SETUP_TIMEOUT_MS
+    for (let settled = await idle(SETUP_TIMEOUT_MS, head); settled.behind > 0; settled = await idle(SETUP_TIMEOUT_MS, head)) {
+      if (performance.now() > deadline) throw new Error(`${settled.behind} nodes are not at the coordinator's seq ${head} after setup`)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
     phase('mesh')
-    return { coordinator, adminToken, nodes, edges, startupMs, counters, close }
+    const onRefusedListener = (listener: (message: RefusedMessage) => void): () => void => {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    }
+    return { coordinator, adminToken, nodes, workers, edges, startupMs, stats, idle, onRefused: onRefusedListener, failed, close }
   } catch (err) {
-    await close()
+    await close().catch(() => {})
     throw err
   }
 }

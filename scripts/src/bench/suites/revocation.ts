@@ -1,22 +1,26 @@
 /**
- * Revocation propagation (issue #5): N nodes (default 50, `--nodes=N` up to 100) in one process,
- * in a sparse mesh (`--degree=K` connections opened per node, default 3: a ring plus random
- * chords) where only `--reach=R` nodes (default 10% of N) are connected to the coordinator; the
- * others' gates refuse it. For each of `--revocations=M` (default 5) peers, the time from the
- * call to the coordinator's admin API (`POST /v1/nodes/:peerId/revoke`) until every other node
- * refuses the revoked peer: its registry shows it revoked, its gate denies it and it holds no
- * connection with it. Reports p50/max over the revocations (goal < 2 s for 100 nodes), the
- * same-run baseline, startup time and RSS. See revocation-mesh.ts for what a node runs.
- */
-import { cpus, loadavg } from 'node:os'
+ * Revocation propagation (issue #5): N nodes (default 50, `--nodes=N` up to 100) sharded over
+ * `--workers=K` worker threads (default one per core, as if each had its own machine; the
+ * coordinator runs on the main thread), in a sparse mesh (`--degree=D` connections opened per
+ * node, default 3: a ring plus random chords) where only `--reach=R` nodes (default 10% of N)
+ * are connected to the coordinator; the others' gates refuse it. For each of `--revocations=M`
+ * (default 5) peers, the time from the call to the coordinator's admin API
+ * (`POST /v1/nodes/:peerId/revoke`) until every other node refuses the revoked peer: its registry
+ * shows it revoked, its gate denies it and it holds no connection with it (each worker stamps
+ * that moment in wall-clock time). Reports p50/max over the revocations (goal < 2 s for 100
+ * nodes), CPU per thread, the same-run baseline, startup time and RSS. See revocation-mesh.ts
+ * and revocation-worker.ts for what runs where. */
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { measureBaseline, round } from '../measure.js'
-import { bounded, hopsFrom, startMesh, type Mesh, type MeshNode } from './revocation-mesh.js'
+import { wallClockMs, type RefusedMessage, type WorkerStats } from './revocation-messages.js'
+import { startMesh, type Mesh, type MeshNode } from './revocation-mesh.js'
+import { bounded, hopsFrom } from './revocation-util.js'
 
 const GOAL_MS = 2000
 /** A revocation not seen everywhere by then is reported as a failure of the run. */
 const PROPAGATION_TIMEOUT_MS = 30_000
-/** Safety net besides the events: each pending node is re-checked this often. */
-const POLL_MS = 20
+/** A worker answers watch/unwatch within this. */
+const QUICK_TIMEOUT_MS = 10_000
 
 function intFlag (args: string[], name: string, fallback: number, max: number): number {
   const flag = args.find((a) => a.startsWith(`--${name}=`))
@@ -27,15 +31,6 @@ function intFlag (args: string[], name: string, fallback: number, max: number): 
 
 function percentile (sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number
-}
-
-function isRevokedIn (node: MeshNode, peerId: string): boolean {
-  return node.replica.state.nodes.get(peerId)?.state === 'revoked'
-}
-
-/** The node refuses `peerId`: revoked in its registry, denied by its gate, no connection left. */
-function refuses (node: MeshNode, peerId: string): boolean {
-  return isRevokedIn(node, peerId) && !node.host.isAllowed(peerId) && !node.host.connectedPeers().includes(peerId)
 }
 
 /**
@@ -67,71 +62,84 @@ interface RevocationResult {
   registryLastNodeMs: number
   httpMs: number
   nodes: number
+  /** The busiest node worker's event loop. */
   eventLoopBusy: number
+  /** The main thread's (the coordinator's) event loop. */
+  coordinatorEventLoopBusy: number
+  /** CPU time of the whole process (every thread). */
   cpuMs: number
+  /** CPU time of each node worker's thread (null where /proc/thread-self is missing). */
+  workerCpuMs: Array<number | null>
+  workerEventLoopBusy: number[]
   /** Sync traffic of all nodes and the coordinator for this revocation, until every sync was idle. */
   traffic: SyncTraffic
 }
 
 interface SyncTraffic { announcesSent: number, headChecks: number, pagesFetched: number }
 
-function syncTraffic (mesh: Mesh): SyncTraffic {
-  const total: SyncTraffic = { announcesSent: 0, headChecks: 0, pagesFetched: 0 }
-  for (const sync of [mesh.coordinator.sync, ...mesh.nodes.map(x => x.sync)]) {
-    const stats = sync.stats
-    total.announcesSent += stats.announcesSent
-    total.headChecks += stats.syncs
-    total.pagesFetched += stats.pagesFetched
+function syncTraffic (mesh: Mesh, nodes: WorkerStats): SyncTraffic {
+  const coordinator = mesh.coordinator.sync.stats
+  return {
+    announcesSent: nodes.announcesSent + coordinator.announcesSent,
+    headChecks: nodes.headChecks + coordinator.syncs,
+    pagesFetched: nodes.pagesFetched + coordinator.pagesFetched
   }
-  return total
 }
 
-/** Revoke `victim` through the admin API; resolve with when each node came to refuse it. */
-async function revokeAndWatch (mesh: Mesh, victim: MeshNode, watched: MeshNode[], incident: string): Promise<Omit<RevocationResult, 'traffic'>> {
+/**
+ * Revoke `victim` through the admin API; resolve with when each of the `watched` nodes came to
+ * refuse it (revoked in its registry, denied by its gate, no connection left), as reported by
+ * its worker in wall-clock time, against t0 taken here just before the call.
+ */
+async function revokeAndWatch (mesh: Mesh, victim: MeshNode, watched: number, revocation: number, incident: string): Promise<Omit<RevocationResult, 'traffic'>> {
   const doneAt = new Map<number, number>()
   const registryAt = new Map<number, number>()
   const { promise: allDone, resolve } = Promise.withResolvers<void>()
-  const check = (node: MeshNode): void => {
-    if (doneAt.has(node.index)) return
-    if (!registryAt.has(node.index) && isRevokedIn(node, victim.peerId)) registryAt.set(node.index, performance.now())
-    if (!refuses(node, victim.peerId)) return
-    doneAt.set(node.index, performance.now())
-    if (doneAt.size === watched.length) resolve()
-  }
-  const cleanup: Array<() => void> = []
-  for (const node of watched) {
-    // Added after the node's own refreshGate listener, so it runs once the gate has cut the peer.
-    cleanup.push(node.replica.on('applied', () => { check(node) }))
-    const onClose = (): void => { check(node) }
-    node.host.node.addEventListener('connection:close', onClose)
-    cleanup.push(() => { node.host.node.removeEventListener('connection:close', onClose) })
-  }
-  const poll = setInterval(() => { for (const node of watched) check(node) }, POLL_MS)
+  const off = mesh.onRefused((message: RefusedMessage) => {
+    if (message.revocation !== revocation) return
+    doneAt.set(message.index, message.at)
+    registryAt.set(message.index, message.registryAt)
+    if (doneAt.size === watched) resolve()
+  })
   try {
+    await Promise.all(mesh.workers.map(async w => { await w.call('watch', { revocation, victim: { index: victim.index, peerId: victim.peerId } }, QUICK_TIMEOUT_MS) }))
     const elu = performance.eventLoopUtilization()
     const cpu = process.cpuUsage()
-    const start = performance.now()
+    const t0 = wallClockMs()
     const response = await fetch(`${mesh.coordinator.httpUrl}/v1/nodes/${victim.peerId}/revoke`, {
       method: 'POST',
       headers: { authorization: `Bearer ${mesh.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ incident, reason: 'revocation benchmark' })
     })
-    const httpMs = performance.now() - start
+    const httpMs = wallClockMs() - t0
     if (!response.ok) throw new Error(`revoke answered ${response.status}: ${await response.text()}`)
-    await bounded(allDone, PROPAGATION_TIMEOUT_MS, incident).catch((err: unknown) => {
+    await bounded(Promise.race([allDone, mesh.failed]), PROPAGATION_TIMEOUT_MS, incident).catch(async (err: unknown) => {
       const head = mesh.coordinator.replica.seq
-      throw new Error(`${(err as Error).message}: ${watched.length - doneAt.size} of ${watched.length} nodes do not refuse the peer; ` +
-        `${watched.filter(x => x.replica.seq < head).length} behind seq ${head}; the coordinator has ${mesh.coordinator.host.connectedPeers().length} connections`)
+      const stats = await mesh.stats(head).catch(() => undefined)
+      throw new Error(`${(err as Error).message}: ${watched - doneAt.size} of ${watched} nodes do not refuse the peer; ` +
+        `${stats?.behind ?? '?'} behind seq ${head}; the coordinator has ${mesh.coordinator.host.connectedPeers().length} connections`, { cause: err })
     })
-    const eventLoopBusy = performance.eventLoopUtilization(elu).utilization
+    const coordinatorEventLoopBusy = performance.eventLoopUtilization(elu).utilization
     const cpuUsed = process.cpuUsage(cpu)
-    const times = [...doneAt.values()].map(t => t - start).sort((a, b) => a - b)
-    const registryLast = Math.max(...registryAt.values()) - start
+    const usage = await Promise.all(mesh.workers.map(async w => await w.call('unwatch', {}, QUICK_TIMEOUT_MS)))
+    const times = [...doneAt.values()].map(t => t - t0).sort((a, b) => a - b)
+    const registryLast = Math.max(...registryAt.values()) - t0
     const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000
-    return { lastNodeMs: times.at(-1) ?? 0, medianNodeMs: percentile(times, 0.5), registryLastNodeMs: registryLast, httpMs, nodes: times.length, eventLoopBusy, cpuMs }
+    const workerEventLoopBusy = usage.map(u => u.eventLoopBusy)
+    return {
+      lastNodeMs: times.at(-1) ?? 0,
+      medianNodeMs: percentile(times, 0.5),
+      registryLastNodeMs: registryLast,
+      httpMs,
+      nodes: times.length,
+      eventLoopBusy: Math.max(...workerEventLoopBusy),
+      coordinatorEventLoopBusy,
+      cpuMs,
+      workerCpuMs: usage.map(u => u.cpuMs),
+      workerEventLoopBusy
+    }
   } finally {
-    clearInterval(poll)
-    for (const fn of cleanup) fn()
+    off()
   }
 }
 
@@ -147,56 +155,63 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
   const degree = intFlag(args, 'degree', 3, Math.max(1, nodes - 1))
   const reach = intFlag(args, 'reach', Math.max(1, Math.round(nodes / 10)), nodes)
   const revocations = intFlag(args, 'revocations', 5, Math.max(1, nodes - reach))
+  // One node worker per core by default, as separate machines would each have their own.
+  const workers = intFlag(args, 'workers', Math.min(nodes, availableParallelism()), Math.min(nodes, 16))
   const progress = (msg: string): void => { console.error(`bench: revocation: ${msg}`) }
   const baselinePerSec = measureBaseline()
   const rss = rssSampler()
   const rssBeforeMB = round(process.memoryUsage.rss() / 1e6)
   const started = performance.now()
-  const mesh = await startMesh({ nodes, degree, reach }, progress)
+  const mesh = await startMesh({ nodes, degree, reach, workers }, progress)
   try {
     const startupMs = round(performance.now() - started)
     const rssAfterStartMB = round(process.memoryUsage.rss() / 1e6)
-    const connections = mesh.nodes.reduce((sum, x) => sum + x.host.connectedPeers().length, 0)
+    const { connections } = await mesh.stats()
     const victims = pickVictims(mesh, revocations)
     const revoked = new Set<number>()
     const results: RevocationResult[] = []
     for (const [i, victim] of victims.entries()) {
       revoked.add(victim.index)
-      const watched = mesh.nodes.filter(x => !revoked.has(x.index))
+      const watched = mesh.nodes.filter(x => !revoked.has(x.index)).length
       progress(`revocation ${i + 1}/${victims.length}`)
-      const before = syncTraffic(mesh)
-      const result = await revokeAndWatch(mesh, victim, watched, `BENCH-${i + 1}`)
+      const before = syncTraffic(mesh, await mesh.stats())
+      const result = await revokeAndWatch(mesh, victim, watched, i + 1, `BENCH-${i + 1}`)
       // Let the announce rounds of this revocation finish before the next one starts.
-      await bounded(Promise.all([mesh.coordinator.sync.idle(), ...mesh.nodes.map(x => x.sync.idle())]), PROPAGATION_TIMEOUT_MS, 'sync to go idle')
-      const after = syncTraffic(mesh)
+      const after = syncTraffic(mesh, await Promise.race([mesh.idle(PROPAGATION_TIMEOUT_MS), mesh.failed]))
       const traffic = { announcesSent: after.announcesSent - before.announcesSent, headChecks: after.headChecks - before.headChecks, pagesFetched: after.pagesFetched - before.pagesFetched }
       results.push({ ...result, traffic })
     }
     const last = results.map(r => r.lastNodeMs).sort((a, b) => a - b)
     const p50 = percentile(last, 0.5)
     const max = last.at(-1) ?? 0
+    const counters = await mesh.stats()
     return {
       // Other work on the machine skews every figure: shown so that runs can be compared.
       machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? 0, 2) },
       nodes,
+      // Node i runs in worker thread i mod workers; the coordinator runs on the main thread.
+      workers,
       registryEntries: mesh.coordinator.replica.seq + 1,
       mesh: {
         degree,
         edges: mesh.edges.length,
         openConnectionsPerNode: round(connections / nodes, 2),
         reachCoordinator: reach,
-        dialRetries: mesh.counters.dialRetries,
-        linkDrops: mesh.counters.linkDrops,
+        dialRetries: counters.dialRetries,
+        linkDrops: counters.linkDrops,
         maxHopsFromCoordinator: hopsFromCoordinator(mesh)
       },
-      admission: 'coordinator-signed node.admit + node.promote appended in-process; registries seeded in-process before the mesh forms',
+      admission: 'coordinator-signed node.admit + node.promote appended on the main thread; registries seeded from its log pages passed to the node workers before the mesh forms',
       propagationMs: { p50: round(p50), max: round(max), revocations: results.length, goal: GOAL_MS },
       // Per revocation: the last and the median node to refuse the peer, the last node to apply
       // the revocation to its registry (the rest is the gate cutting the connection), the HTTP call,
-      // and how busy this one process was meanwhile (all N nodes share its event loop and cores).
+      // the busiest node worker's event loop and the coordinator's, the CPU time of the whole
+      // process and of each node worker's thread.
       revocations: results.map(r => ({
         lastNodeMs: round(r.lastNodeMs), medianNodeMs: round(r.medianNodeMs), registryLastNodeMs: round(r.registryLastNodeMs), httpMs: round(r.httpMs),
-        nodes: r.nodes, eventLoopBusy: round(r.eventLoopBusy, 2), cpuMs: round(r.cpuMs), ...r.traffic
+        nodes: r.nodes, eventLoopBusy: round(r.eventLoopBusy, 2), coordinatorEventLoopBusy: round(r.coordinatorEventLoopBusy, 2),
+        cpuMs: round(r.cpuMs), workerCpuMs: r.workerCpuMs.map(c => c === null ? null : round(c)), workerEventLoopBusy: r.workerEventLoopBusy.map(e => round(e, 2)),
+        ...r.traffic
       })),
       // The same-run reference (SHA-256 of 1 KiB per second on one core), and the propagation
       // times expressed in it: milliseconds × baseline ops per ms, comparable across machines.
