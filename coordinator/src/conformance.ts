@@ -83,14 +83,15 @@ export class ConformanceRecords {
 
   /** Persist a pass (synced to disk), then make it visible. */
   async record (pass: ConformancePass): Promise<void> {
-    await this.#audit.record({
+    const entry = await this.#audit.record({
       actor: 'system',
       action: CONFORMANCE_PASS_ACTION,
       target: pass.peerId,
       reason: 'conformance exchange with the test service completed',
       detail: { documentId: pass.documentId, org: pass.org, statuses: [...pass.statuses] }
     })
-    this.#passes.set(pass.peerId, { ...pass, statuses: [...pass.statuses] })
+    // The audit entry's time, as `load` reads it back after a restart.
+    this.#passes.set(pass.peerId, { ...pass, at: entry.at, statuses: [...pass.statuses] })
   }
 }
 
