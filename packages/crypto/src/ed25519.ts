@@ -6,6 +6,7 @@ import {
   ED25519_PKCS8_PREFIX, ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH, ED25519_SIGNATURE_LENGTH,
   ED25519_SPKI_PREFIX, PUBLIC_KEY_CACHE_SIZE
 } from './constants.js'
+import { signInBackground, verifyInBackground } from './background.js'
 import { CryptoErrorCode } from './errors.js'
 
 ed.hashes.sha512 = sha512
@@ -115,6 +116,28 @@ export const nodeBackend: Ed25519Backend = {
       return false
     }
   }
+}
+
+/**
+ * `nodeBackend.sign` as a job on libuv's thread pool (same key, same signature: ed25519 is
+ * deterministic): the main thread only queues it.
+ */
+export async function nodeSignAsync (seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  checkLength('ed25519 seed', seed, ED25519_SEED_LENGTH)
+  if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array')
+  return await signInBackground(privateKeyObject(seed), message)
+}
+
+/**
+ * `nodeBackend.verify` as a job on libuv's thread pool (node:crypto, same predicate, same cached
+ * keys): the main thread only queues it. For a node that checks many signatures at once.
+ */
+export async function nodeVerifyAsync (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  checkLength('ed25519 public key', publicKey, ED25519_PUBLIC_KEY_LENGTH)
+  checkLength('ed25519 signature', signature, ED25519_SIGNATURE_LENGTH)
+  if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array')
+  const key = publicKeyObject(publicKey)
+  return key === null ? false : await verifyInBackground(key, message, signature)
 }
 
 /** The portable reference (pure JS, what a browser uses): about 14× slower to verify. */

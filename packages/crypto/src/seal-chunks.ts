@@ -9,13 +9,21 @@ import { chunkNonce, sealTampered } from './seal-format.js'
  * is one chunk, whatever the size of the payload and however the input is cut.
  */
 abstract class ChunkTransform {
-  private readonly buffer: Uint8Array
+  // Grows with what it holds, up to one chunk: a 1 KiB payload costs 1 KiB, not a 64 KiB chunk.
+  private buffer = new Uint8Array(0)
   private filled = 0
   protected index = 0
   private finished = false
 
-  constructor (protected readonly key: Uint8Array, protected readonly aad: Uint8Array, private readonly size: number) {
-    this.buffer = new Uint8Array(size)
+  constructor (protected readonly key: Uint8Array, protected readonly aad: Uint8Array, private readonly size: number) {}
+
+  /** Room for `needed` bytes in the buffer (at most one chunk); the old buffer is wiped. */
+  private reserve (needed: number): void {
+    if (this.buffer.length >= needed) return
+    const bigger = new Uint8Array(Math.min(this.size, Math.max(needed, this.buffer.length * 2)))
+    bigger.set(this.buffer.subarray(0, this.filled))
+    this.buffer.fill(0)
+    this.buffer = bigger
   }
 
   /** Feed input bytes; returns the output of every chunk that is complete and not the last. */
@@ -25,17 +33,18 @@ abstract class ChunkTransform {
     let offset = 0
     while (offset < data.length) {
       if (this.filled === this.size) {
-        out.push(this.next(this.buffer, false))
+        out.push(...this.next(this.buffer, false))
         this.filled = 0
       }
       const available = data.length - offset
       if (this.filled === 0 && available > this.size) {
         // A whole chunk with more input behind it: transform it in place, no copy into the buffer.
-        out.push(this.next(data.subarray(offset, offset + this.size), false))
+        out.push(...this.next(data.subarray(offset, offset + this.size), false))
         offset += this.size
         continue
       }
       const n = Math.min(this.size - this.filled, available)
+      this.reserve(this.filled + n)
       this.buffer.set(data.subarray(offset, offset + n), this.filled)
       this.filled += n
       offset += n
@@ -48,7 +57,8 @@ abstract class ChunkTransform {
     if (this.finished) throw new TypeError('finish() called twice')
     this.finished = true
     try {
-      return this.next(this.buffer.subarray(0, this.filled), true)
+      const parts = this.next(this.buffer.subarray(0, this.filled), true)
+      return parts.length === 1 ? parts[0] as Uint8Array : join(parts)
     } finally {
       this.wipe()
     }
@@ -66,13 +76,22 @@ abstract class ChunkTransform {
     this.buffer.fill(0)
   }
 
-  private next (input: Uint8Array, last: boolean): Uint8Array {
+  private next (input: Uint8Array, last: boolean): Uint8Array[] {
     const out = this.transform(input, last)
     this.index++
     return out
   }
 
-  protected abstract transform (input: Uint8Array, last: boolean): Uint8Array
+  /** One chunk's output, in as few parts as its layout allows (a copy per chunk is garbage while a large document streams). */
+  protected abstract transform (input: Uint8Array, last: boolean): Uint8Array[]
+}
+
+function view (buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+function join (parts: Uint8Array[]): Uint8Array {
+  return view(Buffer.concat(parts))
 }
 
 /** Plaintext in, sealed chunks out (chunkSize → chunkSize + 16 bytes). */
@@ -81,11 +100,11 @@ export class ChunkSealer extends ChunkTransform {
     super(dataKey, aad, chunkSize)
   }
 
-  protected transform (plain: Uint8Array, last: boolean): Uint8Array {
+  protected transform (plain: Uint8Array, last: boolean): Uint8Array[] {
     const cipher = createCipheriv('aes-256-gcm', this.key, chunkNonce(this.index, last), { authTagLength: SEAL_TAG_LENGTH })
     cipher.setAAD(this.aad)
-    const out = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()])
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+    // One piece per sealed chunk (the streamed layout: header, then whole chunks).
+    return [view(Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]))]
   }
 }
 
@@ -95,7 +114,7 @@ export class ChunkOpener extends ChunkTransform {
     super(dataKey, aad, chunkSize + SEAL_TAG_LENGTH)
   }
 
-  protected transform (sealed: Uint8Array, last: boolean): Uint8Array {
+  protected transform (sealed: Uint8Array, last: boolean): Uint8Array[] {
     if (sealed.length < SEAL_TAG_LENGTH) {
       // Only the last chunk can be short: the input was cut, possibly right after a whole chunk.
       throw sealTampered('truncated', { chunk: this.index })
@@ -105,8 +124,9 @@ export class ChunkOpener extends ChunkTransform {
       const decipher = createDecipheriv('aes-256-gcm', this.key, chunkNonce(this.index, last), { authTagLength: SEAL_TAG_LENGTH })
       decipher.setAAD(this.aad)
       decipher.setAuthTag(sealed.subarray(end))
-      const out = Buffer.concat([decipher.update(sealed.subarray(0, end)), decipher.final()])
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+      const plain = decipher.update(sealed.subarray(0, end))
+      const final = decipher.final() // checks the tag; empty for GCM
+      return final.length === 0 ? [view(plain)] : [view(plain), view(final)]
     } catch {
       throw sealTampered('chunk', { chunk: this.index })
     }

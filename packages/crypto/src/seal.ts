@@ -26,8 +26,9 @@
  * range, duplicate stanzas, short header), `seal-not-recipient` when no stanza names their key,
  * and `seal-tampered` for any authentication failure, the wrapped key included.
  */
-import { generateKeyPairSync, randomFillSync } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import { LienthongError } from '@lienthong/errors'
+import { ephemeralKeyPair } from './background.js'
 import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_TAG_LENGTH, X25519_KEY_LENGTH } from './constants.js'
 import { checkLength } from './ed25519.js'
 import { CryptoErrorCode } from './errors.js'
@@ -35,7 +36,7 @@ import { sha256 } from './hash.js'
 import type { NodeKey } from './keys.js'
 import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
 import {
-  DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, rawX25519PublicKey, unwrapDataKey,
+  DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, unwrapDataKey,
   wrapDataKey, x25519PrivateKeyObject, type SealHeader
 } from './seal-format.js'
 
@@ -106,8 +107,9 @@ export function createSealer (recipients: Uint8Array[], options: SealOptions = {
   checkChunkSize(chunkSize)
   checkRecipients(recipients)
   const dataKey = randomFillSync(new Uint8Array(DATA_KEY_LENGTH))
-  const ephemeral = generateKeyPairSync('x25519')
-  const ephemeralPublicKey = rawX25519PublicKey(ephemeral.publicKey)
+  // Fresh per payload (generated ahead off the main thread when possible, each used once).
+  const ephemeral = ephemeralKeyPair()
+  const ephemeralPublicKey = ephemeral.publicKey
   const stanzas = recipients.map((recipient, index): [Uint8Array, Uint8Array] => {
     try {
       return [recipient, wrapDataKey(dataKey, ephemeral.privateKey, ephemeralPublicKey, recipient)]

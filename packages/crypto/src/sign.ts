@@ -1,5 +1,5 @@
 import { ED25519_SIGNATURE_LENGTH } from './constants.js'
-import { nodeBackend, type Ed25519Backend } from './ed25519.js'
+import { nodeBackend, nodeSignAsync, nodeVerifyAsync, type Ed25519Backend } from './ed25519.js'
 import type { NodeKey } from './keys.js'
 
 const encoder = new TextEncoder()
@@ -30,6 +30,23 @@ export function sign (key: NodeKey, domain: string, message: Uint8Array, backend
  */
 export function verify (publicKey: Uint8Array, domain: string, message: Uint8Array, signature: Uint8Array, backend: Ed25519Backend = nodeBackend): boolean {
   return backend.verify(publicKey, signedBytes(domain, message), signature)
+}
+
+/**
+ * `sign` with node:crypto, run on libuv's thread pool: the same signature, for a node that signs
+ * many messages while it does other work (its main thread only queues the job).
+ */
+export async function signAsync (key: NodeKey, domain: string, message: Uint8Array): Promise<Uint8Array> {
+  return await nodeSignAsync(key.seed, signedBytes(domain, message))
+}
+
+/**
+ * `verify` with node:crypto, run on libuv's thread pool (a few jobs at a time) instead of the
+ * main thread: the same result, for a node checking many signatures while it does other work.
+ * Rejects with `crypto-bad-length` for a key or signature of the wrong length.
+ */
+export async function verifyAsync (publicKey: Uint8Array, domain: string, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return await nodeVerifyAsync(publicKey, signedBytes(domain, message), signature)
 }
 
 export { ED25519_SIGNATURE_LENGTH as SIGNATURE_LENGTH }

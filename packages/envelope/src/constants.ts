@@ -7,6 +7,7 @@
  * ```
  * envelope = [ headerBytes: bstr, signature: bstr(64), payload: bstr / null ]
  * receipt  = [ headerBytes: bstr, signature: bstr(64) ]
+ *          / [ headerBytes: bstr, signature: bstr(64), proof: bstr ]   // signed as a batch, receipt-batch.ts
  * signature = ed25519(sender key, signedBytes(domain, headerBytes))   // @lienthong/crypto
  * ```
  *
@@ -49,6 +50,10 @@ export const RECEIPT_VERSION = 1
 export const ENVELOPE_DOMAIN = 'lienthong/envelope/v1'
 /** Signature domain of receipt headers. */
 export const RECEIPT_DOMAIN = 'lienthong/receipt/v1'
+/** Signature domain of a batch of receipts (count and Merkle root of their headers). */
+export const RECEIPT_BATCH_DOMAIN = 'lienthong/receipt-batch/v1'
+/** Most receipts under one batch signature (a proof then holds at most 10 hashes). */
+export const MAX_RECEIPT_BATCH = 1024
 
 /** Integer keys of the envelope header map (see the table above). Never renumber. */
 export const EnvelopeKey = {
@@ -102,5 +107,5 @@ export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 export const DEFAULT_MAX_PAYLOAD_BYTES = 100 * 1024 * 1024
 /** Tolerated clock difference when checking `createdAt` against the local clock (5 minutes). */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
-/** An encoded receipt is about 150 bytes; anything past this is refused before decoding. */
+/** An encoded receipt is about 150 bytes (under 560 with a batch proof); anything past this is refused before decoding. */
 export const MAX_RECEIPT_BYTES = 1024

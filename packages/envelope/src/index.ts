@@ -28,12 +28,12 @@ export { ORG_CODE_MAX_LENGTH, ORG_CODE_PATTERN, STANDARD_ORG_CODE_PATTERN, isOrg
 export { ULID_PATTERN, CONTENT_TYPE_PATTERN, isUlid, isContentType } from './fields.js'
 export { DEFAULT_ENVELOPE_LIMITS, type EnvelopeHeader, type EnvelopeKind, type EnvelopeLimits } from './header.js'
 export {
-  createEnvelope, encodeEnvelope, decodeEnvelope,
+  createEnvelope, createEnvelopeAsync, encodeEnvelope, decodeEnvelope,
   type EnvelopeInit, type DetachedPayload, type CreateEnvelopeOptions, type SignedEnvelope, type DecodedEnvelope,
   type EncodeEnvelopeOptions
 } from './envelope.js'
 export { verifyEnvelope, verifyPayload, envelopeDigest, type VerifyResult, type VerifyEnvelopeOptions } from './verify.js'
 export {
-  createReceipt, encodeReceipt, decodeReceipt, verifyReceipt,
+  createReceipt, createReceipts, encodeReceipt, decodeReceipt, verifyReceipt, receiptSignedMessage,
   type ReceiptHeader, type SignedReceipt, type DecodedReceipt, type VerifyReceiptOptions
 } from './receipt.js'

@@ -1,11 +1,12 @@
 import { LienthongError, isLienthongError } from '@lienthong/errors'
 import { ED25519_PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, sign, verify, type NodeKey } from '@lienthong/crypto'
 import { decodeCanonicalMap, encodeMap, fieldsToMap, mapToFields } from './cbor.js'
-import { MAX_RECEIPT_BYTES, RECEIPT_DOMAIN, RECEIPT_VERSION, ReceiptKey } from './constants.js'
+import { MAX_RECEIPT_BATCH, MAX_RECEIPT_BYTES, RECEIPT_BATCH_DOMAIN, RECEIPT_DOMAIN, RECEIPT_VERSION, ReceiptKey } from './constants.js'
 import type { SignedEnvelope } from './envelope.js'
 import { EnvelopeErrorCode } from './errors.js'
 import { bytesEqual, isBytes, isHash, isTimestamp, isUlid } from './fields.js'
 import { FrameError, readFrame, writeFrame } from './frame.js'
+import { batchSignedMessage, isReceiptProof, proofSignedMessage, receiptTree } from './receipt-batch.js'
 import { envelopeDigest, type VerifyResult } from './verify.js'
 
 /** The signed header of a receipt (see the key table in constants.ts). */
@@ -21,11 +22,15 @@ export interface ReceiptHeader {
   readonly receiverNode: Uint8Array
 }
 
-/** A signed receipt: typed header, exact header bytes and the 64-byte signature. */
+/**
+ * A signed receipt: typed header, exact header bytes and the 64-byte signature; with `proof`, the
+ * signature is the batch signature and `proof` places this header in the batch (receipt-batch.ts).
+ */
 export interface SignedReceipt {
   readonly header: ReceiptHeader
   readonly headerBytes: Uint8Array
   readonly signature: Uint8Array
+  readonly proof?: Uint8Array
 }
 
 /** A receipt read from the wire (`headerBytes` and `signature` as received). */
@@ -59,22 +64,60 @@ function checkReceiptHeader (f: Readonly<Record<string, unknown>>): ReceiptHeade
  * digest of its exact header bytes, and so to the payload hash.
  */
 export function createReceipt (env: SignedEnvelope, key: NodeKey, opts: { now?: number } = {}): SignedReceipt {
+  const { header, headerBytes } = receiptHeader(env, key, opts.now ?? Date.now())
+  return { header, headerBytes, signature: sign(key, RECEIPT_DOMAIN, headerBytes) }
+}
+
+function receiptHeader (env: SignedEnvelope, key: NodeKey, now: number): { header: ReceiptHeader, headerBytes: Uint8Array } {
   if (!(env?.headerBytes instanceof Uint8Array)) throw new TypeError('env must be a signed envelope')
   if (!(key?.publicKey instanceof Uint8Array)) throw new TypeError('key must be a NodeKey')
   const header = checkReceiptHeader({
     version: RECEIPT_VERSION,
     envelopeId: env.header.id,
     envelopeDigest: envelopeDigest(env),
-    receivedAt: opts.now ?? Date.now(),
+    receivedAt: now,
     receiverNode: Uint8Array.from(key.publicKey)
   })
-  const headerBytes = encodeMap(fieldsToMap(header as unknown as Record<string, unknown>, ReceiptKey))
-  return { header, headerBytes, signature: sign(key, RECEIPT_DOMAIN, headerBytes) }
+  return { header, headerBytes: encodeMap(fieldsToMap(header as unknown as Record<string, unknown>, ReceiptKey)) }
 }
 
-/** The wire bytes: `[headerBytes, signature]` (canonical CBOR). */
+/**
+ * Receipts for several persisted envelopes (in order) under one signature per
+ * {@link MAX_RECEIPT_BATCH} of them: each carries a Merkle proof and verifies on its own with
+ * {@link verifyReceipt}, exactly as one from {@link createReceipt} (which a batch of one is).
+ */
+export function createReceipts (envs: readonly SignedEnvelope[], key: NodeKey, opts: { now?: number } = {}): SignedReceipt[] {
+  const list = envs // Array.isArray would narrow envs to any[]
+  if (!Array.isArray(envs)) throw new TypeError('envs must be an array')
+  const now = opts.now ?? Date.now()
+  const out: SignedReceipt[] = []
+  for (let start = 0; start < list.length; start += MAX_RECEIPT_BATCH) {
+    const part = list.slice(start, start + MAX_RECEIPT_BATCH)
+    if (part.length === 1) {
+      out.push(createReceipt(part[0] as SignedEnvelope, key, { now }))
+      continue
+    }
+    const headers = part.map(env => receiptHeader(env, key, now))
+    const { root, proofs } = receiptTree(headers.map(h => h.headerBytes))
+    const signature = sign(key, RECEIPT_BATCH_DOMAIN, batchSignedMessage(part.length, root))
+    headers.forEach((h, i) => { out.push({ ...h, signature, proof: proofs[i] }) })
+  }
+  return out
+}
+
+/** The wire bytes: `[headerBytes, signature]`, or `[headerBytes, signature, proof]` (canonical CBOR). */
 export function encodeReceipt (receipt: SignedReceipt): Uint8Array {
-  return writeFrame([receipt.headerBytes, receipt.signature])
+  return writeFrame(receipt.proof === undefined ? [receipt.headerBytes, receipt.signature] : [receipt.headerBytes, receipt.signature, receipt.proof])
+}
+
+/**
+ * The bytes and domain the receipt's signature covers: its header bytes, or for a batched
+ * receipt the batch's count and the root its proof leads to. `receipt-malformed` for a bad proof.
+ */
+export function receiptSignedMessage (receipt: Pick<SignedReceipt, 'headerBytes' | 'proof'>): { domain: string, message: Uint8Array } {
+  if (receipt.proof === undefined) return { domain: RECEIPT_DOMAIN, message: receipt.headerBytes }
+  if (!isReceiptProof(receipt.proof)) throw malformed('proof')
+  return { domain: RECEIPT_BATCH_DOMAIN, message: proofSignedMessage(receipt.headerBytes, receipt.proof) }
 }
 
 function malformed (reason: string, meta: Record<string, string | number> = {}): LienthongError {
@@ -86,10 +129,12 @@ export function decodeReceipt (bytes: Uint8Array): DecodedReceipt {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
   if (bytes.length > MAX_RECEIPT_BYTES) throw malformed('too large', { size: bytes.length, limit: MAX_RECEIPT_BYTES })
   try {
-    const [headerView, signatureView] = readFrame(bytes, 2, false, (index, length) => {
+    // 0x83: an array of three, a batched receipt with its proof.
+    const [headerView, signatureView, proofView] = readFrame(bytes, bytes[0] === 0x83 ? 3 : 2, false, (index, length) => {
       if (index === 1 && length !== SIGNATURE_LENGTH) throw malformed('signature length', { length })
     })
-    if (headerView == null || signatureView == null) throw malformed('frame')
+    if (headerView == null || signatureView == null || proofView === null) throw malformed('frame')
+    if (proofView !== undefined && !isReceiptProof(proofView)) throw malformed('proof')
     let map: Map<unknown, unknown>
     try {
       map = decodeCanonicalMap(headerView)
@@ -99,7 +144,8 @@ export function decodeReceipt (bytes: Uint8Array): DecodedReceipt {
     const { fields, unknownKey } = mapToFields(map, ReceiptKey)
     if (unknownKey !== undefined) throw malformed('unknown header key', { key: unknownKey })
     const header = checkReceiptHeader(fields)
-    return { header, headerBytes: Uint8Array.from(headerView), signature: Uint8Array.from(signatureView) }
+    const receipt = { header, headerBytes: Uint8Array.from(headerView), signature: Uint8Array.from(signatureView) }
+    return proofView === undefined ? receipt : { ...receipt, proof: Uint8Array.from(proofView) }
   } catch (err) {
     if (isLienthongError(err)) throw err
     if (err instanceof FrameError) throw malformed(err.message)
@@ -109,7 +155,8 @@ export function decodeReceipt (bytes: Uint8Array): DecodedReceipt {
 
 /**
  * Verify a receipt: the expected signer and envelope first (id and digest), then the ed25519
- * signature of the receiving node over the exact received header bytes.
+ * signature of the receiving node over the exact received header bytes (for a batched receipt,
+ * over the batch root that its proof leads to from those bytes).
  */
 export function verifyReceipt (receipt: SignedReceipt, opts: VerifyReceiptOptions = {}): VerifyResult {
   const { header } = receipt
@@ -122,7 +169,8 @@ export function verifyReceipt (receipt: SignedReceipt, opts: VerifyReceiptOption
   }
   let signed: boolean
   try {
-    signed = verify(header.receiverNode, RECEIPT_DOMAIN, receipt.headerBytes, receipt.signature)
+    const { domain, message } = receiptSignedMessage(receipt)
+    signed = verify(header.receiverNode, domain, message, receipt.signature)
   } catch {
     signed = false
   }

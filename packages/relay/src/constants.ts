@@ -54,5 +54,12 @@ export const MAX_TIMER_MS = 60 * 60_000
  */
 export const BLOB_FINISH_CONCURRENCY = 8
 
+/**
+ * Batches of one delivery stream being checked and persisted at once: the next batch's checks
+ * (signature verification) run while the previous one's inbox group commit (an fsync) completes.
+ * Answers still go out in order, each only after its own batch is durable.
+ */
+export const RECEIVER_PENDING_BATCHES = 2
+
 /** Largest envelope the wire receiver takes before the registry's own limit is applied per envelope. */
 export const WIRE_MAX_ENVELOPE_BYTES = 4 * 1024 * MiB + 64 * KiB

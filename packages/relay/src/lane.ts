@@ -81,17 +81,25 @@ export class PeerLane {
       if (this.host.stopped) return
       const last = due[due.length - 1]
       if (last !== undefined) this.cursor = last.cursor
-      const fresh = due.filter(item => !this.inFlight.has(item.id))
-      if (fresh.length === 0) {
-        if (this.inFlight.size > 0 || this.again) {
-          if (!this.again) await this.nextProgress()
-          continue
-        }
+      for (const item of due) if (!this.inFlight.has(item.id)) this.dispatch(item)
+      // A full page may have more due behind it: read on at once.
+      if (due.length === limit) continue
+      if (this.inFlight.size === 0 && !this.again) {
         await this.sleepUntilNextDue()
         return
       }
-      for (const item of fresh) this.dispatch(item)
+      await this.untilWorthReading()
     }
+  }
+
+  /**
+   * Everything due was read: wait until reading again can find more, i.e. a kick (new
+   * submissions) or nothing left in flight (a retry rescheduled behind the cursor is found after
+   * the reset), then until the end of the turn, so that a burst of kicks and answers is one read.
+   */
+  private async untilWorthReading (): Promise<void> {
+    while (!this.again && this.inFlight.size > 0 && !this.host.stopped) await this.nextProgress()
+    await new Promise<void>(resolve => { setImmediate(resolve) })
   }
 
   private dispatch (item: DueDelivery): void {

@@ -1,6 +1,6 @@
 import type { NodeKey } from '@lienthong/crypto'
 import {
-  createReceipt, decodeEnvelope, encodeReceipt, type DecodedEnvelope
+  createReceipts, decodeEnvelope, encodeReceipt, type DecodedEnvelope, type SignedReceipt
 } from '@lienthong/envelope'
 import { LienthongError, type Logger } from '@lienthong/errors'
 import {
@@ -9,7 +9,7 @@ import {
 import type { BlobInfo, BlobStore, Inbox, InboxItem, Outbox } from '@lienthong/store'
 import { BlobSink, FinishLimit } from './blob-sink.js'
 import { checkIncoming, peerKey, type CheckContext } from './checks.js'
-import { BLOB_FINISH_CONCURRENCY, WIRE_MAX_ENVELOPE_BYTES } from './constants.js'
+import { BLOB_FINISH_CONCURRENCY, RECEIVER_PENDING_BATCHES, WIRE_MAX_ENVELOPE_BYTES } from './constants.js'
 import type { RelayMetrics } from './metrics.js'
 import { openStatus, type StatusPayload } from './payload-info.js'
 import type { RefusalLog } from './refusal-log.js'
@@ -65,6 +65,8 @@ export class RelayReceiver {
       openPayload: (envelope, remote) => this.openPayload(envelope, remote),
       // The registry's maxEnvelopeBytes (which may change) is applied per envelope in checkIncoming.
       maxEnvelopeBytes: WIRE_MAX_ENVELOPE_BYTES,
+      // receive() is safe to run concurrently (Inbox.accept dedupes across calls).
+      maxPendingBatches: RECEIVER_PENDING_BATCHES,
       onEvent: (event) => { this.d.refusals.onEvent(event) }
     })
   }
@@ -147,9 +149,11 @@ export class RelayReceiver {
     }
     if (accepted.length === 0) return responses
     const receivedAt = ctx.now
-    const items = accepted.map(({ candidate }): InboxItem => {
+    // One signature for the batch's receipts (each with its Merkle proof, verifiable on its own).
+    const receipts = createReceipts(accepted.map(({ candidate }) => candidate.envelope), this.d.key, { now: receivedAt })
+    const items = accepted.map(({ candidate }, i): InboxItem => {
       const { envelope, bytes, blob } = candidate
-      const receipt = encodeReceipt(createReceipt(envelope, this.d.key, { now: receivedAt }))
+      const receipt = encodeReceipt(receipts[i] as SignedReceipt)
       const item: InboxItem = {
         id: envelope.header.id, senderPeerId: remote, envelopeBytes: bytes, payloadLength: envelope.header.payloadLength, receiptBytes: receipt, receivedAt
       }

@@ -1,4 +1,4 @@
-import { sealStream } from '@lienthong/crypto'
+import { SEAL_MAX_RECIPIENTS, seal, sealStream, sealedLength } from '@lienthong/crypto'
 import { LienthongError, isLienthongError } from '@lienthong/errors'
 import { StoreErrorCode, type BlobInfo, type BlobStore } from '@lienthong/store'
 import { RelayErrorCode } from './errors.js'
@@ -50,7 +50,15 @@ function concat (parts: Uint8Array[], total: number): Uint8Array {
  */
 export async function sealPayload (payload: Uint8Array | AsyncIterable<Uint8Array>, recipients: Uint8Array[], blobs: BlobStore, limits: SealLimits): Promise<SealedPayload> {
   const count = { bytes: 0 }
-  if (payload instanceof Uint8Array && payload.length > limits.maxPlainBytes) throw tooLarge(limits.maxPlainBytes, 'payload')
+  if (payload instanceof Uint8Array) {
+    if (payload.length > limits.maxPlainBytes) throw tooLarge(limits.maxPlainBytes, 'payload')
+    // Bytes that seal to an inline payload: in one call, without the streaming machinery.
+    if (recipients.length >= 1 && recipients.length <= SEAL_MAX_RECIPIENTS && sealedLength(payload.length, recipients.length) <= limits.inlineMaxBytes) {
+      const sealed = seal(payload, recipients)
+      if (sealed.length > limits.maxSealedBytes) throw tooLarge(limits.maxSealedBytes, 'sealed payload')
+      return { kind: 'inline', sealed, plainLength: payload.length }
+    }
+  }
   const source = payload instanceof Uint8Array ? [payload] : payload
   const sealed = sealStream(counted(source, limits.maxPlainBytes, count), recipients)[Symbol.asyncIterator]()
   const head: Uint8Array[] = []

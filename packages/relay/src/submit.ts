@@ -1,12 +1,13 @@
 import { SIGNATURE_LENGTH, type NodeKey } from '@lienthong/crypto'
 import {
-  MAX_TTL_MS, createEnvelope, encodeEnvelope, isContentType, isOrgCode, type DecodedEnvelope
+  MAX_TTL_MS, createEnvelopeAsync, encodeEnvelope, isContentType, isOrgCode, type DecodedEnvelope
 } from '@lienthong/envelope'
 import { LienthongError, type Logger } from '@lienthong/errors'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
 import type { BlobStore, Outbox } from '@lienthong/store'
 import { MAX_SUBMIT_RECIPIENTS, STATUS_CONTENT_TYPE } from './constants.js'
 import { RelayErrorCode } from './errors.js'
+import { UlidFactory } from './ids.js'
 import { encodeStatus, type StatusPayload } from './payload-info.js'
 import { activeSelf, checkSenderHosted, routeAll } from './routing.js'
 import { sealPayload, type SealedPayload } from './seal-payload.js'
@@ -63,6 +64,8 @@ export function checkRequest (request: SubmitRequest): void {
  * it in the outbox with one delivery per recipient node: durable (fsync) before it resolves.
  */
 export class Submitter {
+  private readonly ids = new UlidFactory()
+
   constructor (private readonly d: SubmitDeps) {}
 
   async submit (request: SubmitRequest): Promise<SubmitResult> {
@@ -91,14 +94,15 @@ export class Submitter {
       const createdAt = this.d.now()
       const payloadHash = sealed.kind === 'blob' ? new Uint8Array(Buffer.from(sealed.blob.hash, 'hex')) : undefined
       const payload = sealed.kind === 'inline' ? sealed.sealed : { hash: payloadHash as Uint8Array, length: sealed.blob.length }
-      const envelope = createEnvelope({
+      // Signed on the thread pool: the main thread of a busy node only queues the signature.
+      const envelope = await createEnvelopeAsync({
         kind: s.kind,
         senderOrg: s.from,
         recipients: routing.recipients,
         contentType: s.contentType,
         ttlMs: s.ttlMs ?? this.d.defaultTtlMs,
         ...(s.reference === undefined ? {} : { reference: s.reference })
-      }, this.d.key, payload, { now: createdAt, limits: { maxPayloadBytes: maxEnvelopeBytes } })
+      }, this.d.key, payload, { now: createdAt, id: this.ids.next(createdAt), limits: { maxPayloadBytes: maxEnvelopeBytes } })
       const { id, expiresAt, payloadLength } = envelope.header
       if (envelope.headerBytes.length + SIGNATURE_LENGTH + payloadLength > maxEnvelopeBytes) {
         throw new LienthongError(RelayErrorCode.PAYLOAD_TOO_LARGE, 'the envelope is larger than the network allows', { limit: maxEnvelopeBytes, what: 'envelope' })

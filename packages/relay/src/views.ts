@@ -31,7 +31,8 @@ export class RelayViews {
 
   /** Sealed payload bytes of an entry, as a stream (inline ones as one piece). */
   private sealed (entry: InboxEntry, envelope: DecodedEnvelope): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
-    if (entry.payloadHash !== undefined) return this.blobs.read(entry.payloadHash)
+    // One read buffer for the whole blob: openStream copies what it keeps before it asks for more.
+    if (entry.payloadHash !== undefined) return this.blobs.read(entry.payloadHash, undefined, { reuse: true })
     return [envelope.payload ?? new Uint8Array(0)]
   }
 

@@ -1,4 +1,3 @@
-import { decodeEnvelope, decodeReceipt, verifyReceipt } from '@lienthong/envelope'
 import { isLienthongError, type Logger } from '@lienthong/errors'
 import { openDeliveryChannel, type DeliveryChannel, type DeliveryOutcome, type Host, type RegistryReplica } from '@lienthong/protocol'
 import type { BlobStore, DueDelivery, Outbox } from '@lienthong/store'
@@ -6,6 +5,7 @@ import { retryDelay } from './backoff.js'
 import { peerKey } from './checks.js'
 import { DIAL_TIMEOUT_MS, STOP_TIMEOUT_MS } from './constants.js'
 import { PeerLane, type LaneHost } from './lane.js'
+import { receiptAnswers } from './receipt-check.js'
 import type { RelayMetrics } from './metrics.js'
 import type { RelayReceiver } from './receiver.js'
 import { DELIVERY_EXPIRED, RECEIPT_INVALID, isPermanentRefusal } from './refusals.js'
@@ -114,7 +114,7 @@ export class DeliveryWorker implements LaneHost {
       else await this.retry(item, outcome.code, 'refused by the recipient node; retrying')
       return
     }
-    if (!this.receiptVerifies(item, outcome.receipt)) {
+    if (!await this.receiptVerifies(item, outcome.receipt)) {
       await this.retry(item, RECEIPT_INVALID, 'the receipt does not verify')
       return
     }
@@ -127,10 +127,9 @@ export class DeliveryWorker implements LaneHost {
   }
 
   /** The receipt answers exactly this envelope and is signed by the recipient node's key. */
-  private receiptVerifies (item: DueDelivery, receipt: Uint8Array): boolean {
+  private async receiptVerifies (item: DueDelivery, receipt: Uint8Array): Promise<boolean> {
     try {
-      const envelope = decodeEnvelope(item.envelopeBytes, { maxPayloadBytes: Number.MAX_SAFE_INTEGER })
-      return verifyReceipt(decodeReceipt(receipt), { expectedEnvelope: envelope, expectedSigner: peerKey(item.peerId) }).ok
+      return await receiptAnswers(receipt, item.id, item.envelopeBytes, peerKey(item.peerId))
     } catch {
       return false
     }

@@ -162,8 +162,11 @@ export class BlobStore {
   /**
    * The blob's content in chunks of up to `chunkBytes` (default 64 KiB), read from the
    * file as it is consumed. Throws `blob-not-found` (on the first `next()`) if it is absent.
+   * With `reuse`, every chunk is read into the same buffer: for a consumer that is done with
+   * a chunk when it asks for the next one (e.g. a decryptor that copies what it keeps), so a
+   * large blob read leaves no chunk-sized garbage behind.
    */
-  async * read (hash: BlobHash, chunkBytes = BLOB_READ_CHUNK_BYTES): AsyncGenerator<Uint8Array, void, undefined> {
+  async * read (hash: BlobHash, chunkBytes = BLOB_READ_CHUNK_BYTES, options: { reuse?: boolean } = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const path = this.path(hash)
     if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new RangeError('chunkBytes must be a positive integer')
     let handle: FileHandle
@@ -174,8 +177,9 @@ export class BlobStore {
       throw ioError(err, 'read')
     }
     try {
+      let reused: Buffer | undefined
       while (true) {
-        const chunk = Buffer.allocUnsafe(chunkBytes)
+        const chunk = options.reuse === true ? (reused ??= Buffer.allocUnsafe(chunkBytes)) : Buffer.allocUnsafe(chunkBytes)
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, null).catch(err => { throw ioError(err, 'read') })
         if (bytesRead === 0) return
         yield view(chunk, 0, bytesRead)

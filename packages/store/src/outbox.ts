@@ -4,6 +4,7 @@ import type { BatchOp, Database, Namespace } from './database.js'
 import { StoreErrorCode } from './errors.js'
 import { GroupCommitter } from './group-committer.js'
 import { KeyedLock } from './keyed-lock.js'
+import { ReadBatcher } from './read-batcher.js'
 import {
   childRange, decodeDelivery, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, dueGlobalKey,
   duePeerKey, dueRange, encodeDelivery, encodeDueCursor, encodeRecord, encodeStatus, childSuffix, recordKey,
@@ -88,6 +89,9 @@ export class Outbox {
   readonly #counters: OutboxCounters
   readonly #committer: GroupCommitter
   readonly #locks = new KeyedLock()
+  // Point reads of concurrent submissions and transitions, one LevelDB call per turn.
+  readonly #recordReads: ReadBatcher
+  readonly #deliveryReads: ReadBatcher
 
   private constructor (db: Database, counters: OutboxCounters, options: OutboxOptions) {
     this.#records = db.namespace(NAMESPACE.OUTBOX)
@@ -96,6 +100,8 @@ export class Outbox {
     this.#statuses = db.namespace(NAMESPACE.OUTBOX_STATUS)
     this.#counters = counters
     this.#committer = new GroupCommitter(counters.writer(db), { maxPendingOps: options.maxPendingOps, sync: true })
+    this.#recordReads = new ReadBatcher(this.#records)
+    this.#deliveryReads = new ReadBatcher(this.#deliveries)
   }
 
   /** Open the outbox of `db`, loading its counters. */
@@ -116,7 +122,7 @@ export class Outbox {
     const peers = [...new Set(head.recipients.map(r => r.nodePeerId))]
     const value = encodeRecord(head)
     await this.#locks.run(head.id, async () => {
-      if (await this.#records.has(recordKey(head.id))) {
+      if (await this.#recordReads.has(recordKey(head.id))) {
         throw new LienthongError(StoreErrorCode.OUTBOX_DUPLICATE, 'an outbox record with this id exists', { id: head.id })
       }
       const ops: BatchOp[] = [{ type: 'put', namespace: this.#records, key: recordKey(head.id), value }]
@@ -262,7 +268,7 @@ export class Outbox {
     const at = when ?? Date.now()
     return await this.#locks.run(`${id}\0${peerId}`, async () => {
       const key = deliveryKey(id, peerId)
-      const raw = await this.#deliveries.get(key)
+      const raw = await this.#deliveryReads.get(key)
       if (raw === undefined) throw notFound(id, peerId)
       const cur = decodeDelivery(peerId, raw)
       const next = change(cur, at)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 
 /** One measured throughput, always next to the baseline measured in the same run. */
 export interface Throughput {
@@ -61,4 +62,21 @@ export function round (n: number, digits = 1): number {
 /** What every suite module exports. */
 export interface BenchSuite {
   run: (args: string[]) => Promise<Record<string, unknown>>
+}
+
+/** CPU time of this process so far, all threads, user + system, in µs. */
+export function cpuUs (): number {
+  const { user, system } = process.cpuUsage()
+  return user + system
+}
+
+/** CPU time of this process's main thread so far in µs (Linux: /proc, in ticks of 1/100 s), or -1 elsewhere. */
+export function mainThreadCpuUs (): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    const ticks = Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15 of stat(5))
+    return Number.isFinite(ticks) ? ticks * 10_000 : -1
+  } catch {
+    return -1
+  }
 }

@@ -8,7 +8,7 @@ import {
   MAX_RESPONSE_FRAME_BYTES, YAMUX_MAX_WINDOW_BYTES
 } from './constants.js'
 import { DeliveryErrorCode, deliveryError, reasonOf } from './errors.js'
-import { FrameType, decodeAck, decodeCode, decodeFrame, encodeFrame, envelopePayloadMode } from './frames.js'
+import { FrameType, decodeAck, decodeCode, decodeFrame, encodeFrame, encodeFrameHeader, envelopePayloadMode } from './frames.js'
 import { IdleTimer, Waiters } from './sync.js'
 import { InFlightLedger, type Deferred, type InFlight } from './ledger.js'
 import { FrameWriter } from './writer.js'
@@ -225,7 +225,7 @@ export class DeliveryChannel {
           if (entry.answered || this.isFailed()) break
           // Payload bytes count until acknowledged (the framing overhead is not counted).
           this.ledger.count(entry, part.length, 'payload')
-          await this.writer.push(encodeFrame(FrameType.PAYLOAD_CHUNK, entry.seq, part))
+          await this.writer.pushSplit(encodeFrameHeader(FrameType.PAYLOAD_CHUNK, entry.seq, part.length), part)
         }
         if (entry.answered || this.isFailed()) break
       }

@@ -109,6 +109,16 @@ export function encodeFrame (type: FrameType, seq: number, data: Uint8Array = ne
   return out
 }
 
+/** The length prefix, type and seq of a frame whose `dataLength` data bytes follow separately. */
+export function encodeFrameHeader (type: FrameType, seq: number, dataLength: number): Uint8Array {
+  const bodyLength = 1 + varintLength(seq) + dataLength
+  const out = new Uint8Array(varintLength(bodyLength) + 1 + varintLength(seq))
+  let offset = writeVarint(out, 0, bodyLength)
+  out[offset++] = type
+  writeVarint(out, offset, seq)
+  return out
+}
+
 /** A REFUSED or STREAM_ERROR frame carrying a reason code. */
 export function encodeCodeFrame (type: typeof FrameType.REFUSED | typeof FrameType.STREAM_ERROR, seq: number, code: string): Uint8Array {
   return encodeFrame(type, seq, textEncoder.encode(code))

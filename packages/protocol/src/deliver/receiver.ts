@@ -6,17 +6,12 @@ import { LienthongError, isLienthongError } from '@lienthong/errors'
 import { ACK_EVERY_BYTES, RECEIVER_CLOSE_TIMEOUT_MS, YAMUX_MAX_WINDOW_BYTES } from './constants.js'
 import { DeliveryErrorCode, deliveryError } from './errors.js'
 import { answerFrames, forHandler, type BatchItem } from './answers.js'
-import { FrameType, concatFrames, decodeFrame, encodeAckFrame, encodeCodeFrame, envelopePayloadMode, isWireCode } from './frames.js'
+import { FrameType, concatFrames, encodeAckFrame, encodeCodeFrame, envelopePayloadMode, isWireCode } from './frames.js'
 import { IncomingPayload } from './payload.js'
+import { AnswerPipeline } from './pipeline.js'
+import { Fatal, decodeBody, readFrames, type SplitChunk } from './inbound.js'
 import { waitForDrain } from './sync.js'
 import type { PayloadSink, ReceiverConfig } from './types.js'
-
-/** Stop the stream: optionally refuse `refuseSeq` first, then STREAM_ERROR and reset. */
-class Fatal extends Error {
-  constructor (readonly code: string, readonly refuseSeq?: number) {
-    super(code)
-  }
-}
 
 /**
  * The receiving end of one delivery stream: decodes frames, streams detached payloads into sinks
@@ -26,7 +21,7 @@ class Fatal extends Error {
  */
 export class DeliveryReceiver<S extends PayloadSink> {
   private readonly decoder: LengthPrefixedDecoder
-  private readonly frames: Array<Uint8Array | Fatal> = []
+  private readonly frames: Array<Uint8Array | SplitChunk | Fatal> = []
   private queuedBytes = 0
   private batch: Array<BatchItem<S>> = []
   private batchBytes = 0
@@ -38,8 +33,10 @@ export class DeliveryReceiver<S extends PayloadSink> {
   private remoteDone = false
   private dead = false
   private readonly closed = new AbortController()
+  private readonly answers: AnswerPipeline
 
   constructor (private readonly stream: Stream, private readonly peer: string, private readonly config: ReceiverConfig<S>) {
+    this.answers = new AnswerPipeline(config.maxPendingBatches, async (bytes) => { await this.write(bytes) }, (err) => { this.failed(err) })
     this.decoder = new LengthPrefixedDecoder({ maxDataLength: config.maxFrameBytes, maxBufferSize: config.maxFrameBytes + YAMUX_MAX_WINDOW_BYTES })
     // A paused stream still receives what the sender's yamux window allows (up to 16 MiB):
     // above the 4 MiB default it would abort itself (gotcha 7).
@@ -59,20 +56,9 @@ export class DeliveryReceiver<S extends PayloadSink> {
 
   private onMessage (data: Parameters<LengthPrefixedDecoder['decode']>[0]): void {
     if (this.dead || this.inputClosed) return
-    try {
-      for (const frame of this.decoder.decode(data)) {
-        const body = frame.subarray()
-        this.frames.push(body)
-        this.queuedBytes += body.length
-      }
-    } catch (err) {
-      // InvalidMessageLengthError: a length prefix above maxFrameBytes; InvalidParametersError:
-      // the decoder's buffer limit. Anything else from the decoder is a malformed prefix.
-      const name = err instanceof Error ? err.name : ''
-      const tooLarge = name === 'InvalidMessageLengthError' || name === 'InvalidParametersError'
-      this.frames.push(new Fatal(tooLarge ? DeliveryErrorCode.FRAME_TOO_LARGE : DeliveryErrorCode.BAD_FRAME))
-      this.inputClosed = true
-    }
+    const read = readFrames(this.decoder, data, this.frames)
+    this.queuedBytes += read.bytes
+    this.inputClosed = !read.ok
     if (this.queuedBytes > this.config.highWaterBytes && this.stream.readStatus === 'readable') {
       this.stream.pause()
       this.config.emit({ type: 'paused', peer: this.peer, queuedBytes: this.queuedBytes })
@@ -83,14 +69,18 @@ export class DeliveryReceiver<S extends PayloadSink> {
   private kick (): void {
     if (this.running || this.dead) return
     this.running = true
-    this.run().catch((err: unknown) => {
-      this.config.log.error('delivery receiver failed for %s - %e', this.peer, err)
-      this.dead = true
-      this.stream.abort(err instanceof Error ? err : new Error(String(err)))
-    }).finally(() => {
+    this.run().catch((err: unknown) => { this.failed(err) }).finally(() => {
       this.running = false
       if (!this.dead && (this.frames.length > 0 || this.remoteDone)) this.kick()
     })
+  }
+
+  /** Our own failure (a handler that threw, a bug): reset the stream; the sender retries. */
+  private failed (err: unknown): void {
+    if (this.dead) return
+    this.config.log.error('delivery receiver failed for %s - %e', this.peer, err)
+    this.dead = true
+    this.stream.abort(err instanceof Error ? err : new Error(String(err)))
   }
 
   private async run (): Promise<void> {
@@ -106,7 +96,7 @@ export class DeliveryReceiver<S extends PayloadSink> {
         if (this.current !== undefined && this.current.consumed > this.current.acked) await this.ack(this.current)
         if (this.frames.length > 0) continue
         if (this.remoteDone && this.stream.readBufferLength === 0) {
-          if (this.current === undefined) await this.finish()
+          if (this.current === undefined) await this.answers.drain().then(async () => { await this.finish() })
           else await this.stop(new Fatal(DeliveryErrorCode.TRUNCATED))
         }
         return
@@ -134,13 +124,8 @@ export class DeliveryReceiver<S extends PayloadSink> {
     }
   }
 
-  private async onFrame (body: Uint8Array): Promise<void> {
-    let frame
-    try {
-      frame = decodeFrame(body)
-    } catch {
-      throw new Fatal(DeliveryErrorCode.BAD_FRAME)
-    }
+  private async onFrame (body: Uint8Array | SplitChunk): Promise<void> {
+    const frame = decodeBody(body)
     if (frame.type === FrameType.ENVELOPE) {
       if (this.current !== undefined || frame.seq !== this.expectedSeq) throw new Fatal(DeliveryErrorCode.BAD_FRAME)
       this.expectedSeq++
@@ -149,7 +134,7 @@ export class DeliveryReceiver<S extends PayloadSink> {
     }
     const open = this.current
     if (open === undefined || frame.seq !== open.seq) throw new Fatal(DeliveryErrorCode.BAD_FRAME)
-    if (frame.type === FrameType.PAYLOAD_CHUNK) await this.onChunk(open, frame.data)
+    if (frame.type === FrameType.PAYLOAD_CHUNK) await this.onChunk(open, frame.parts)
     else if (frame.type === FrameType.PAYLOAD_END) await this.onEnd(open)
     else throw new Fatal(DeliveryErrorCode.BAD_FRAME)
   }
@@ -197,15 +182,15 @@ export class DeliveryReceiver<S extends PayloadSink> {
     }
   }
 
-  private async onChunk (open: IncomingPayload<S>, chunk: Uint8Array): Promise<void> {
-    if (!open.take(chunk.length)) {
+  private async onChunk (open: IncomingPayload<S>, parts: Uint8Array[]): Promise<void> {
+    if (!open.take(parts.reduce((n, part) => n + part.length, 0))) {
       // Refused already if there is no sink; otherwise refuse it now. Either way, reset.
       const refuseSeq = open.sink === undefined ? undefined : open.seq
       open.release(deliveryError(DeliveryErrorCode.PAYLOAD_OVERRUN, 'payload longer than declared', { peer: this.peer }))
       throw new Fatal(DeliveryErrorCode.PAYLOAD_OVERRUN, refuseSeq)
     }
     try {
-      await open.write(chunk)
+      for (const part of parts) await open.write(part)
     } catch (err) {
       open.release(err instanceof Error ? err : new Error(String(err)))
       if (!isLienthongError(err) || !isWireCode(err.code)) throw this.handlerFailed(err)
@@ -250,24 +235,29 @@ export class DeliveryReceiver<S extends PayloadSink> {
     return new Fatal(DeliveryErrorCode.HANDLER_FAILED)
   }
 
-  /** Hand the batch to the handler (one call), then answer every item in seq order. */
+  /**
+   * Hand the batch to the handler (one call) and answer every item in seq order, after the
+   * batches before it; resolves once fewer than `maxPendingBatches` are unanswered.
+   */
   private async flushBatch (): Promise<void> {
     const items = this.batch
     this.batch = []
     this.batchBytes = 0
     this.urgent = false
     if (items.length === 0) return
-    const incoming = forHandler(items)
-    let answers: Uint8Array
-    try {
-      const responses = incoming.length === 0 ? [] : await this.config.handle(incoming, this.peer)
-      if (!Array.isArray(responses) || responses.length !== incoming.length) throw new TypeError('handle() must answer each envelope')
-      answers = answerFrames(items, responses, (seq, code) => { this.config.emit({ type: 'refused', peer: this.peer, seq, code }) })
-    } catch (err) {
-      throw this.handlerFailed(err)
-    }
-    if (incoming.length > 0) this.config.emit({ type: 'batch', peer: this.peer, size: incoming.length })
-    await this.write(answers)
+    await this.answers.add(async () => {
+      const incoming = forHandler(items)
+      let answers: Uint8Array
+      try {
+        const responses = incoming.length === 0 ? [] : await this.config.handle(incoming, this.peer)
+        if (!Array.isArray(responses) || responses.length !== incoming.length) throw new TypeError('handle() must answer each envelope')
+        answers = answerFrames(items, responses, (seq, code) => { this.config.emit({ type: 'refused', peer: this.peer, seq, code }) })
+      } catch (err) {
+        throw this.handlerFailed(err)
+      }
+      if (incoming.length > 0) this.config.emit({ type: 'batch', peer: this.peer, size: incoming.length })
+      return answers
+    })
   }
 
   private async write (bytes: Uint8Array): Promise<void> {
@@ -284,6 +274,7 @@ export class DeliveryReceiver<S extends PayloadSink> {
     this.current?.release(deliveryError(DeliveryErrorCode.STREAM_FAILED, 'the delivery stream failed', { peer: this.peer, reason: fatal.code }))
     try {
       if (fatal.code !== DeliveryErrorCode.HANDLER_FAILED) await this.flushBatch()
+      await this.answers.drain()
       const frames = fatal.refuseSeq === undefined ? [] : [encodeCodeFrame(FrameType.REFUSED, fatal.refuseSeq, fatal.code)]
       frames.push(encodeCodeFrame(FrameType.STREAM_ERROR, fatal.refuseSeq ?? this.expectedSeq, fatal.code))
       await this.write(concatFrames(frames, frames.reduce((n, f) => n + f.length, 0)))

@@ -17,8 +17,8 @@ export interface ServeDeliveriesOptions<S extends PayloadSink = PayloadSink> {
   /**
    * Check and persist a batch of complete envelopes (one group commit), then answer each, in
    * order: a receipt (signed, after the batch is durable) or a refusal code. Called once at a
-   * time per stream. Throwing is a failure, not a refusal: the stream is reset and the sender
-   * retries later.
+   * time per stream (up to `maxPendingBatches` at once when that is above 1). Throwing is a
+   * failure, not a refusal: the stream is reset and the sender retries later.
    */
   handle: (batch: Array<IncomingEnvelope<S>>, remotePeerId: string) => Promise<DeliveryResponse[]>
   /**
@@ -39,6 +39,13 @@ export interface ServeDeliveriesOptions<S extends PayloadSink = PayloadSink> {
   maxBatchEnvelopes?: number
   /** Most envelope bytes per `handle()` call (default 4 MiB). */
   maxBatchBytes?: number
+  /**
+   * Batches handed to `handle()` and not yet answered, per stream (default 1: one at a time).
+   * Above 1, the next batch is decoded and handled while earlier ones are still being persisted
+   * (their group commits overlap its checks); `handle()` must then allow concurrent calls, and
+   * answers still go out strictly in order.
+   */
+  maxPendingBatches?: number
   /** Concurrent delivery streams per connection (libp2p default 32). */
   maxInboundStreams?: number
   /** Called synchronously on notable events (metrics, logs); must not throw. */
@@ -71,6 +78,7 @@ export async function serveDeliveries<S extends PayloadSink = PayloadSink> (host
     highWaterBytes: checkByteLimit('highWaterBytes', options.highWaterBytes ?? DEFAULT_DELIVERY_HIGH_WATER_BYTES),
     maxBatchEnvelopes: checkByteLimit('maxBatchEnvelopes', options.maxBatchEnvelopes ?? DEFAULT_DELIVERY_MAX_BATCH_ENVELOPES),
     maxBatchBytes: checkByteLimit('maxBatchBytes', options.maxBatchBytes ?? DEFAULT_DELIVERY_MAX_BATCH_BYTES),
+    maxPendingBatches: checkByteLimit('maxPendingBatches', options.maxPendingBatches ?? 1),
     emit: (event) => {
       try {
         onEvent?.(event)

@@ -8,7 +8,8 @@ export interface DeliveryItem {
   /**
    * The payload of a detached envelope (required then, forbidden for an inline one): bytes, or an
    * async iterable read chunk by chunk as the window allows, never held whole. It must yield
-   * exactly the header's `payloadLength` bytes; the receiver refuses anything else.
+   * exactly the header's `payloadLength` bytes; the receiver refuses anything else. Large chunks
+   * are handed to the stream as they are, not copied: do not change a chunk once it is yielded.
    */
   payload?: AsyncIterable<Uint8Array> | Uint8Array
 }
@@ -69,6 +70,7 @@ export interface ReceiverConfig<S extends PayloadSink> {
   highWaterBytes: number
   maxBatchEnvelopes: number
   maxBatchBytes: number
+  maxPendingBatches: number
   emit: (event: DeliveryServerEvent) => void
   log: Logger
 }

@@ -28,6 +28,30 @@ export class FrameWriter {
     if (this.bytes >= this.coalesceBytes) await this.flush()
   }
 
+  /**
+   * Queue a frame given as its header and its data: a large data part (a payload chunk) is sent
+   * as it is, right behind what is queued, instead of being copied into a frame (the copy is
+   * garbage that only adds to the process's memory while a large document streams).
+   */
+  async pushSplit (header: Uint8Array, data: Uint8Array): Promise<void> {
+    if (data.length < this.coalesceBytes / 2) {
+      const frame = new Uint8Array(header.length + data.length)
+      frame.set(header, 0)
+      frame.set(data, header.length)
+      await this.push(frame)
+      return
+    }
+    this.parts.push(header)
+    this.bytes += header.length
+    const head = concatFrames(this.parts, this.bytes)
+    this.discard()
+    if (this.signal.aborted) return
+    // Two sends, no wait in between: the stream queues both (send() only signals when to wait).
+    const room = this.stream.send(head)
+    if (!this.stream.send(data) || !room) await waitForDrain(this.stream, this.signal)
+    this.onProgress()
+  }
+
   /** Write what is queued, then wait for drain if the stream asks. */
   async flush (): Promise<void> {
     if (this.bytes === 0 || this.signal.aborted) return

@@ -4,7 +4,7 @@ import { encodeEnvelope } from '@lienthong/envelope'
 import { DELIVER_PROTOCOL } from '@lienthong/protocol'
 import { DeliveryErrorCode, openDeliveryChannel, type DeliveryOutcome, type IncomingEnvelope } from '../../src/deliver/index.js'
 import { addressOf, startHost } from '../helpers.js'
-import { forged, inlineEnvelope, receiptVerifies, rejection, serve, verifyingHandler, within } from './fixtures.js'
+import { forged, gate, inlineEnvelope, receiptVerifies, rejection, serve, verifyingHandler, within } from './fixtures.js'
 
 test('500 envelopes pipelined on one channel each get a receipt that verifies', async t => {
   const senderKey = generateNodeKey()
@@ -100,4 +100,55 @@ test('send() checks its argument; close() waits for the outstanding answers', as
   const outcomes = await Promise.all(sends)
   t.true(outcomes.every(o => o.status === 'receipted'))
   t.is(channel.status, 'closed')
+})
+
+test('with maxPendingBatches 2 the next batch is handled while one is held, at most 2 at once, answers in order', async t => {
+  const senderKey = generateNodeKey()
+  const receiverKey = generateNodeKey()
+  const sender = await startHost(t, { key: senderKey })
+  const receiver = await startHost(t, { key: receiverKey })
+  const handler = verifyingHandler(receiverKey, senderKey)
+  const held = gate()
+  const calls: Array<() => void> = []
+  const called = (n: number): Promise<void> => new Promise(resolve => { calls[n] = resolve })
+  const first = called(0)
+  const second = called(1)
+  let active = 0
+  let mostActive = 0
+  let count = 0
+  await serve(t, receiver, {
+    maxPendingBatches: 2,
+    handle: async (batch: IncomingEnvelope[]) => {
+      const n = count++
+      active++
+      mostActive = Math.max(mostActive, active)
+      calls[n]?.()
+      if (n === 0) await held.promise
+      try {
+        return await handler(batch)
+      } finally {
+        active--
+      }
+    }
+  })
+  const envelopes = Array.from({ length: 10 }, (_, i) => inlineEnvelope(senderKey, 300, i))
+  const channel = await openDeliveryChannel(sender, addressOf(receiver))
+  const order: number[] = []
+  const send = async (i: number): Promise<DeliveryOutcome> => {
+    const outcome = await channel.send({ envelopeBytes: encodeEnvelope(envelopes[i]!) })
+    order.push(i)
+    return outcome
+  }
+  const head = send(0)
+  await within(first, 5000, 'first handle()')
+  const rest = envelopes.slice(1).map(async (_, i) => await send(i + 1))
+  // The first batch is still held: the next one is handled anyway.
+  await within(second, 5000, 'second handle() while the first is held')
+  t.deepEqual(order, [])
+  held.release()
+  const outcomes = await within(Promise.all([head, ...rest]), 10_000, 'answers')
+  t.true(outcomes.every((outcome, i) => receiptVerifies(outcome, envelopes[i]!, receiverKey)))
+  t.deepEqual(order, envelopes.map((_, i) => i))
+  t.true(mostActive <= 2)
+  await within(channel.close(), 5000, 'close')
 })

@@ -1,25 +1,24 @@
 /**
- * End-to-end delivery between two relay nodes in separate processes (this one sends; a child
- * process, this same file run with `--receiver`, receives): durable outbox and inbox (fsync),
- * payloads sealed for the recipient node, envelopes and receipts signed and verified.
- *
- * - 1 KiB and 256 KiB documents at full load (closed loop) and at half that rate (open loop):
- *   envelopes/s, MB/s, latency p50/p99 from submission to verified receipt.
- * - The crypto bound measured in the same run: (one sign + one verify of 1 KiB)/s on one core
- *   with node:crypto; `ratioToBound` = 1 KiB envelopes/s ÷ bound (goal ≥ 0.5).
- * - A large document (default 256 MiB, `--size=1GiB` for the full goal) streamed upload → blob →
- *   wire → blob → download, with the peak RSS of sender and receiver (goal < 128 MB);
- *   `--no-large` skips it.
- * MB are 10^6 bytes.
+ * End-to-end delivery between two relay nodes in separate processes (this one sends; a child, this
+ * file run with `--receiver`, receives): durable outbox and inbox (fsync), payloads sealed for the
+ * recipient node, envelopes and receipts signed and verified. MB are 10^6 bytes.
+ * - 1 KiB and 256 KiB documents at full load (closed loop: `--concurrency=64` submissions in flight,
+ *   as a document system submitting concurrently) and at half that rate (open loop): envelopes/s,
+ *   MB/s, latency p50/p99 from submission to verified receipt, CPU time per envelope of each process.
+ * - The crypto bound of the same run: (one sign + one verify of 1 KiB)/s on one core with
+ *   node:crypto; `ratioToBound` = 1 KiB envelopes/s ÷ bound (goal ≥ 0.5).
+ * - A large document (default 256 MiB, `--size=1GiB` for the goal) streamed upload → blob → wire →
+ *   blob → download, with the peak RSS of both processes (goal < 128 MB); `--no-large` skips it.
+ * `--loads=1KiB` (or `256KiB`) runs only those loads.
  */
 import '@lienthong/compat'
-import { spawn } from 'node:child_process'
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Registry as MetricsRegistry } from 'prom-client'
 import { generateNodeKey, nodeKeyFromSeed, peerIdFromPublicKeyBytes, sign, verify, type NodeKey } from '@lienthong/crypto'
@@ -28,7 +27,7 @@ import { createHost, RegistryReplica, type Host } from '@lienthong/protocol'
 import { RegistryWriter, decodeSignedEntry, encodeSignedEntry, type RegistryOp } from '@lienthong/registry'
 import { createRelay, type Relay } from '@lienthong/relay'
 import { BlobStore, Inbox, Outbox, openDatabase, type Database } from '@lienthong/store'
-import { rate, round } from '../measure.js'
+import { cpuUs, mainThreadCpuUs, rate, round } from '../measure.js'
 
 const randomBytesAsync = promisify(randomBytes)
 const NETWORK = 'lienthong-bench'
@@ -56,94 +55,75 @@ async function openNode (dir: string, key: NodeKey, coordinatorKey: Uint8Array, 
   })
   const close = async (): Promise<void> => {
     await relay.stop()
-    await inbox.close()
-    await outbox.close()
+    for (const part of [inbox, outbox]) await part.close()
     await host.stop()
     await db.close()
   }
   return { relay, host, outbox, replica, db, close }
 }
 
-function lines (input: NodeJS.ReadableStream, onMessage: (m: Message) => void): void {
-  createInterface({ input }).on('line', (line) => { if (line.startsWith('{')) onMessage(JSON.parse(line) as Message) })
-}
-
-/** Peak RSS in MB, sampled every 50 ms until stopped. */
+/** Peak RSS in MB, sampled every 50 ms from `reset()` until `stop()` (not during the loads: it costs CPU). */
 function rssSampler (): { peakMB: () => number, reset: () => void, stop: () => void } {
-  let peak = process.memoryUsage.rss()
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, 50)
-  return { peakMB: () => round(Math.max(peak, process.memoryUsage.rss()) / 1e6), reset: () => { peak = process.memoryUsage.rss() }, stop: () => { clearInterval(timer) } }
+  let peak = 0
+  let timer: NodeJS.Timeout | undefined
+  const sample = (): void => { peak = Math.max(peak, process.memoryUsage.rss()) }
+  const stop = (): void => { clearInterval(timer) }
+  return { peakMB: () => { sample(); return round(peak / 1e6) }, reset: () => { stop(); peak = 0; sample(); timer = setInterval(sample, 50) }, stop }
 }
 
-/** The receiving process: `delivery.js --receiver <dir> <seedHex> <coordinatorHex> <maxPayloadBytes>`. */
+/** The receiving process (`delivery.js --receiver <dir> <seedHex> <coordinatorHex> <maxPayloadBytes>`), driven over IPC. */
 async function receiverMain (args: string[]): Promise<void> {
   const [dir, seedHex, coordinatorHex, maxText] = args
   if (dir === undefined || seedHex === undefined || coordinatorHex === undefined || maxText === undefined) throw new Error('bad receiver arguments')
   const node = await openNode(dir, nodeKeyFromSeed(Buffer.from(seedHex, 'hex')), Buffer.from(coordinatorHex, 'hex'), Number(maxText))
   const rss = rssSampler()
-  const reply = (m: Message): void => { process.stdout.write(`${JSON.stringify(m)}\n`) }
+  const reply = (m: Message): void => { process.send?.(m) }
   reply({ type: 'address', address: node.host.multiaddrs[0] })
-  lines(process.stdin, (m) => {
-    void (async () => {
-      if (m.type === 'registry') {
-        await node.replica.apply((m.entries as string[]).map(e => decodeSignedEntry(Buffer.from(e, 'base64'))))
-        await node.relay.start()
-        reply({ type: 'ready' })
-      } else if (m.type === 'reset-rss') {
-        rss.reset()
-        reply({ type: 'ok', rssMB: round(process.memoryUsage.rss() / 1e6) })
-      } else if (m.type === 'download') {
-        const started = performance.now()
-        const { stream } = await node.relay.openInboxPayload(m.id as string)
-        let bytes = 0
-        for await (const piece of stream) bytes += piece.length
-        reply({ type: 'downloaded', bytes, ms: performance.now() - started, peakRssMB: rss.peakMB() })
-      } else if (m.type === 'exit') {
-        rss.stop()
-        await node.close()
-        reply({ type: 'bye' })
-        process.exit(0)
-      }
-    })().catch((err: unknown) => { console.error(err); process.exit(1) })
+  const answer = async (m: Message): Promise<Message> => {
+    if (m.type === 'registry') {
+      await node.replica.apply((m.entries as string[]).map(e => decodeSignedEntry(Buffer.from(e, 'base64'))))
+      await node.relay.start()
+      return { type: 'ready' }
+    }
+    if (m.type === 'cpu') return { type: 'cpu', us: cpuUs(), mainUs: mainThreadCpuUs() }
+    if (m.type === 'reset-rss') {
+      rss.reset()
+      return { type: 'ok', rssMB: round(process.memoryUsage.rss() / 1e6) }
+    }
+    if (m.type === 'download') {
+      const started = performance.now()
+      let bytes = 0
+      for await (const piece of (await node.relay.openInboxPayload(m.id as string)).stream) bytes += piece.length
+      const peakRssMB = rss.peakMB()
+      rss.stop()
+      return { type: 'downloaded', bytes, ms: performance.now() - started, peakRssMB }
+    }
+    await node.close() // exit
+    return { type: 'bye' }
+  }
+  process.on('message', (m: Message) => {
+    answer(m).then((a) => { process.send?.(a, () => { if (a.type === 'bye') process.exit(0) }) }, (err: unknown) => { console.error(err); process.exit(1) })
   })
 }
 
-/** The receiving child process, spoken to in JSON lines. */
-interface Receiver {
-  ask: (m: Message, answer: string) => Promise<Message>
-  next: (type: string) => Promise<Message>
-  /** Kill it if it is still running (after a failed run). */
-  kill: () => void
-}
+/** The receiving child: `first` is its first message (its address), `ask` resolves with its reply; `exited` also after `exit` (a --cpu-prof profile is written on the way out). */
+interface Receiver { first: Promise<Message>, ask: (m: Message) => Promise<Message>, exited: Promise<void>, kill: () => void }
 
 function spawnReceiver (dir: string, key: NodeKey, coordinatorKey: Uint8Array, maxPayloadBytes: number): Receiver {
   const args = ['--receiver', dir, Buffer.from(key.seed).toString('hex'), Buffer.from(coordinatorKey).toString('hex'), String(maxPayloadBytes)]
   // Same node flags as this process (e.g. --max-semi-space-size), so both ends run alike.
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const waiting = new Map<string, { resolve: (m: Message) => void, reject: (err: Error) => void }>()
-  const early: Message[] = []
-  let exited: Error | undefined
-  lines(child.stdout, (m) => {
-    const waiter = waiting.get(m.type)
-    if (waiter === undefined) early.push(m)
-    else { waiting.delete(m.type); waiter.resolve(m) }
-  })
-  child.on('exit', (code, signal) => {
-    exited = new Error(`the receiver exited (${String(code ?? signal)})`)
-    for (const waiter of waiting.values()) waiter.reject(exited)
-    waiting.clear()
-  })
-  const next = async (type: string): Promise<Message> => {
-    const found = early.findIndex(m => m.type === type)
-    if (found >= 0) return early.splice(found, 1)[0] as Message
-    if (exited !== undefined) throw exited
-    return await new Promise((resolve, reject) => { waiting.set(type, { resolve, reject }) })
+  const child = fork(fileURLToPath(import.meta.url), args, { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+  const exited = new Promise<void>(resolve => { child.on('exit', () => { resolve() }) })
+  const died = exited.then(() => { throw new Error('the receiver exited') })
+  died.catch(() => {})
+  const reply = async (): Promise<Message> => (await Promise.race([once(child, 'message'), died]))[0] as Message
+  const kill = (): void => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') }
+  const ask = async (m: Message): Promise<Message> => {
+    const answer = reply()
+    child.send(m)
+    return await answer
   }
-  return {
-    next,
-    ask: async (m, answer) => { child.stdin.write(`${JSON.stringify(m)}\n`); return await next(answer) },
-    kill: () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') }
-  }
+  return { first: reply(), ask, exited, kill }
 }
 
 function percentile (sorted: number[], p: number): number {
@@ -152,22 +132,32 @@ function percentile (sorted: number[], p: number): number {
 
 /** Wait until the sender's outbox counts `target` settled deliveries (polled: the outbox keeps exact counters). */
 async function settled (outbox: Outbox, target: number): Promise<void> {
-  while (outbox.counts().delivered + outbox.counts().failed < target) await new Promise(resolve => setTimeout(resolve, 5))
+  while (outbox.counts().delivered + outbox.counts().failed < target) await new Promise(resolve => setTimeout(resolve, 10))
 }
 
-interface LoadFigures { envelopes: number, envelopesPerSec: number, megabytesPerSec: number, latencyMs: { p50: number, p99: number } }
+/**
+ * `cpuUsPerEnvelope`: CPU time (all threads, user + system) of each process per envelope, steadier
+ * than rates on a shared machine; `mainThread` the part of it spent on each process's main thread
+ * (JavaScript runs there only: the busier one bounds the rate), on Linux only.
+ */
+interface CpuFigures { sender: number, receiver: number, mainThread?: { sender: number, receiver: number } }
+interface LoadFigures { envelopes: number, envelopesPerSec: number, megabytesPerSec: number, latencyMs: { p50: number, p99: number }, cpuUsPerEnvelope: CpuFigures }
+
 
 /**
  * Submit `count` documents of `size` bytes: all as fast as `concurrency` allows (closed loop), or
  * paced at `perSec` (open loop). Figures from the first submission to the last receipt.
  */
-async function load (node: BenchNode, size: number, count: number, options: { concurrency?: number, perSec?: number }): Promise<LoadFigures> {
+async function load (node: BenchNode, receiver: Receiver, size: number, count: number, options: { concurrency?: number, perSec?: number }): Promise<LoadFigures> {
   const payload = new Uint8Array(randomBytes(size))
   const base = node.outbox.counts().delivered + node.outbox.counts().failed
   const ids: string[] = []
   const submit = async (): Promise<void> => {
     ids.push((await node.relay.submit({ from: SENDER_ORG, to: [RECEIVER_ORG], contentType: 'application/octet-stream', payload })).id)
   }
+  const before = await receiver.ask({ type: 'cpu' })
+  const cpu = { sender: cpuUs(), receiver: before.us as number }
+  const main = { sender: mainThreadCpuUs(), receiver: before.mainUs as number }
   const started = performance.now()
   if (options.perSec === undefined) {
     let next = 0
@@ -184,6 +174,11 @@ async function load (node: BenchNode, size: number, count: number, options: { co
   }
   await settled(node.outbox, base + count)
   const seconds = (performance.now() - started) / 1000
+  const after = await receiver.ask({ type: 'cpu' })
+  const figures: CpuFigures = { sender: round((cpuUs() - cpu.sender) / count), receiver: round((after.us as number - cpu.receiver) / count) }
+  if (main.sender >= 0 && main.receiver >= 0) {
+    figures.mainThread = { sender: round((mainThreadCpuUs() - main.sender) / count), receiver: round(((after.mainUs as number) - main.receiver) / count) }
+  }
   const latencies: number[] = []
   for (const id of ids) {
     const record = await node.outbox.get(id)
@@ -196,7 +191,8 @@ async function load (node: BenchNode, size: number, count: number, options: { co
     envelopes: count,
     envelopesPerSec: round(count / seconds),
     megabytesPerSec: round((count * size) / seconds / 1e6, 2),
-    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }
+    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
+    cpuUsPerEnvelope: figures
   }
 }
 
@@ -206,18 +202,28 @@ async function * document (size: number): AsyncGenerator<Uint8Array> {
   for (let sent = 0; sent < size; sent += piece.length) yield sent + piece.length <= size ? piece : piece.subarray(0, size - sent)
 }
 
+/** This process's node flags (both processes run with them), without `--import` and profiling. */
+function nodeFlags (): string[] {
+  return process.execArgv.filter((a, i, all) => !a.startsWith('--import') && all[i - 1] !== '--import' && !a.startsWith('--cpu-prof'))
+}
+
+/** The value of `--name=value`, if given. */
+function flag (args: string[], name: string): string | undefined {
+  return args.find(a => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+}
+
 function sizeFrom (args: string[]): number {
-  const flag = args.find(a => a.startsWith('--size='))?.slice('--size='.length) ?? '256MiB'
-  const match = /^([0-9]+)(B|KiB|MiB|GiB)$/i.exec(flag)
+  const text = flag(args, 'size') ?? '256MiB'
+  const match = /^([0-9]+)(B|KiB|MiB|GiB)$/i.exec(text)
   const size = match === null ? NaN : Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] ?? NaN)
-  if (!Number.isSafeInteger(size) || size < 1 || size > 3 * 1024 * MiB) throw new Error(`bad --size: ${flag} (e.g. 256MiB, 1GiB)`)
+  if (!Number.isSafeInteger(size) || size < 1 || size > 3 * 1024 * MiB) throw new Error(`bad --size: ${text} (e.g. 256MiB, 1GiB)`)
   return size
 }
 
 /** One large document: upload (sealed into a blob) → wire → blob → download, with peak RSS. */
 async function largeRun (sender: BenchNode, receiver: Receiver, rss: ReturnType<typeof rssSampler>, largeSize: number): Promise<Record<string, unknown>> {
   console.error(`bench: delivery: large document, ${largeSize / MiB} MiB`)
-  const receiverBefore = (await receiver.ask({ type: 'reset-rss' }, 'ok')).rssMB as number
+  const receiverBefore = (await receiver.ask({ type: 'reset-rss' })).rssMB as number
   rss.reset()
   const senderBefore = round(process.memoryUsage.rss() / 1e6)
   const base = sender.outbox.counts().delivered + sender.outbox.counts().failed
@@ -226,14 +232,16 @@ async function largeRun (sender: BenchNode, receiver: Receiver, rss: ReturnType<
   const submitSeconds = (performance.now() - started) / 1000
   await settled(sender.outbox, base + 1)
   const deliverSeconds = (performance.now() - started) / 1000 - submitSeconds
-  const downloaded = await receiver.ask({ type: 'download', id }, 'downloaded')
+  const downloaded = await receiver.ask({ type: 'download', id })
+  const senderPeak = rss.peakMB()
+  rss.stop()
   if (downloaded.bytes !== largeSize) throw new Error(`downloaded ${String(downloaded.bytes)} of ${largeSize} bytes`)
   return {
     sizeMiB: largeSize / MiB,
     submitMBps: round(largeSize / submitSeconds / 1e6, 1),
     deliverMBps: round(largeSize / deliverSeconds / 1e6, 1),
     downloadMBps: round(largeSize / ((downloaded.ms as number) / 1000) / 1e6, 1),
-    peakRssMB: { sender: rss.peakMB(), receiver: downloaded.peakRssMB as number },
+    peakRssMB: { sender: senderPeak, receiver: downloaded.peakRssMB as number },
     rssBeforeMB: { sender: senderBefore, receiver: receiverBefore },
     goalPeakRssMB: 128
   }
@@ -250,7 +258,7 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
   const rss = rssSampler()
   const receiver = spawnReceiver(join(root, 'receiver'), receiverKey, coordinator.publicKey, maxPayloadBytes)
   try {
-    const receiverAddress = (await receiver.next('address')).address as string
+    const receiverAddress = (await receiver.first).address as string
     const sender = await openNode(join(root, 'sender'), senderKey, coordinator.publicKey, maxPayloadBytes)
     const writer = RegistryWriter.genesis(coordinator, { network: NETWORK })
     const admit = (key: NodeKey, address: string, org: string): RegistryOp[] => {
@@ -266,7 +274,7 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
     ], { actor: 'bench' })
     const entries = writer.registry.entriesAfter(-1)
     await sender.replica.apply(entries)
-    await receiver.ask({ type: 'registry', entries: entries.map(e => Buffer.from(encodeSignedEntry(e)).toString('base64')) }, 'ready')
+    await receiver.ask({ type: 'registry', entries: entries.map(e => Buffer.from(encodeSignedEntry(e)).toString('base64')) })
     await sender.relay.start()
 
     console.error('bench: delivery: crypto bound (sign + verify, 1 KiB, node:crypto)')
@@ -278,20 +286,26 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
     const large = withLarge ? await largeRun(sender, receiver, rss, largeSize) : undefined
 
     const figures: Record<string, Record<string, LoadFigures>> = {}
-    for (const [label, size, count, seconds] of [['1KiB', KiB, 4000, 3], ['256KiB', 256 * KiB, 300, 2]] as const) {
+    const concurrency = Number(flag(args, 'concurrency') ?? 64)
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new Error('bad --concurrency')
+    const only = flag(args, 'loads')?.split(',')
+    const loads = ([['1KiB', KiB, 4000, 3], ['256KiB', 256 * KiB, 300, 2]] as const).filter(([label]) => only === undefined || only.includes(label))
+    for (const [label, size, count, seconds] of loads) {
       console.error(`bench: delivery: ${label} documents, full and half load`)
-      await load(sender, size, Math.ceil(count / 10), { concurrency: 64 }) // warm-up
-      const full = await load(sender, size, count, { concurrency: 64 })
+      await load(sender, receiver, size, Math.ceil(count / 10), { concurrency }) // warm-up
+      const full = await load(sender, receiver, size, count, { concurrency })
       const halfRate = full.envelopesPerSec / 2
-      const half = await load(sender, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
+      const half = await load(sender, receiver, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
       figures[label] = { full, half }
     }
-    await receiver.ask({ type: 'exit' }, 'bye')
+    await receiver.ask({ type: 'exit' })
     await sender.close()
+    await Promise.race([receiver.exited, new Promise(resolve => { setTimeout(resolve, 10_000).unref() })])
     const oneKiB = figures['1KiB']?.full?.envelopesPerSec ?? 0
     return {
-      // Other work on the machine skews every figure: shown so that runs can be compared.
-      machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? 0, 2) },
+      // Other work on the machine skews every figure: shown so that runs can be compared, with
+      // the node flags both processes ran with (e.g. --max-semi-space-size, as a deployment sets it).
+      machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? 0, 2), nodeFlags: nodeFlags() },
       cryptoBound: { signPlusVerifyPerSec: round(bound), ratioToBound: round(oneKiB / bound, 3), goalRatio: 0.5 },
       load: figures,
       ...(large === undefined ? {} : { large })

@@ -1,0 +1,124 @@
+/**
+ * Receipts signed as a batch: one signature over the Merkle root of the receipt headers of a
+ * batch, and in each receipt an inclusion proof, so that every receipt still verifies on its own
+ * (`verifyReceipt`) and the receiving node signs once per batch instead of once per envelope.
+ *
+ * ```
+ * receipt (batched) = [ headerBytes: bstr, signature: bstr(64), proof: bstr ]
+ * proof     = index: u32 BE || count: u32 BE || sibling hashes (32 bytes each, leaf to root)
+ * leaf      = SHA-256(0x00 || headerBytes)        node = SHA-256(0x01 || left || right)
+ * signature = ed25519(receiver key, signedBytes(RECEIPT_BATCH_DOMAIN, count: u32 BE || root))
+ * ```
+ *
+ * The tree pairs nodes left to right; an odd node out at the end of a level is carried up
+ * unchanged. `index` and `count` fix which side each sibling is on and how many there are, so a
+ * proof has exactly one valid length and one root for a given leaf.
+ */
+import { sha256 } from '@lienthong/crypto'
+import { MAX_RECEIPT_BATCH } from './constants.js'
+
+const HASH_BYTES = 32
+const PROOF_HEAD_BYTES = 8
+
+function leafHash (headerBytes: Uint8Array): Uint8Array {
+  const input = new Uint8Array(1 + headerBytes.length)
+  input[0] = 0x00
+  input.set(headerBytes, 1)
+  return sha256(input)
+}
+
+function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
+  const input = new Uint8Array(1 + 2 * HASH_BYTES)
+  input[0] = 0x01
+  input.set(left, 1)
+  input.set(right, 1 + HASH_BYTES)
+  return sha256(input)
+}
+
+/** The bytes a batch signature covers: the leaf count (u32 BE) and the root. */
+export function batchSignedMessage (count: number, root: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + HASH_BYTES)
+  new DataView(out.buffer).setUint32(0, count)
+  out.set(root, 4)
+  return out
+}
+
+/** A Merkle tree over receipt headers: its root and each leaf's proof. */
+export interface ReceiptTree {
+  readonly root: Uint8Array
+  readonly proofs: Uint8Array[]
+}
+
+/** Build the tree of 2..{@link MAX_RECEIPT_BATCH} receipt headers. */
+export function receiptTree (headers: readonly Uint8Array[]): ReceiptTree {
+  const count = headers.length
+  if (count < 2 || count > MAX_RECEIPT_BATCH) throw new RangeError(`a receipt batch holds 2 to ${MAX_RECEIPT_BATCH} receipts`)
+  const levels: Uint8Array[][] = [headers.map(leafHash)]
+  for (let level = levels[0] as Uint8Array[]; level.length > 1;) {
+    const up: Uint8Array[] = []
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] as Uint8Array
+      const right = level[i + 1]
+      up.push(right === undefined ? left : nodeHash(left, right))
+    }
+    levels.push(up)
+    level = up
+  }
+  const root = (levels[levels.length - 1] as Uint8Array[])[0] as Uint8Array
+  const proofs = headers.map((_, index) => {
+    const siblings: Uint8Array[] = []
+    let i = index
+    for (const level of levels.slice(0, -1)) {
+      const sibling = level[i % 2 === 1 ? i - 1 : i + 1]
+      if (sibling !== undefined) siblings.push(sibling)
+      i >>= 1
+    }
+    const proof = new Uint8Array(PROOF_HEAD_BYTES + siblings.length * HASH_BYTES)
+    const view = new DataView(proof.buffer)
+    view.setUint32(0, index)
+    view.setUint32(4, count)
+    siblings.forEach((s, k) => { proof.set(s, PROOF_HEAD_BYTES + k * HASH_BYTES) })
+    return proof
+  })
+  return { root, proofs }
+}
+
+/** Siblings a proof for leaf `index` of `count` carries. */
+function siblingCount (index: number, count: number): number {
+  let n = 0
+  for (let i = index, size = count; size > 1; i >>= 1, size = (size + 1) >> 1) {
+    if (i % 2 === 1 || i + 1 < size) n++
+  }
+  return n
+}
+
+/** Whether `proof` is well formed: index < count, 2 ≤ count ≤ {@link MAX_RECEIPT_BATCH}, exact length. */
+export function isReceiptProof (proof: Uint8Array): boolean {
+  if (proof.length < PROOF_HEAD_BYTES) return false
+  const view = new DataView(proof.buffer, proof.byteOffset, proof.byteLength)
+  const index = view.getUint32(0)
+  const count = view.getUint32(4)
+  if (count < 2 || count > MAX_RECEIPT_BATCH || index >= count) return false
+  return proof.length === PROOF_HEAD_BYTES + siblingCount(index, count) * HASH_BYTES
+}
+
+/**
+ * The bytes the batch signature must cover for this receipt header and (well-formed) proof:
+ * the count and the root recomputed from the header up.
+ */
+export function proofSignedMessage (headerBytes: Uint8Array, proof: Uint8Array): Uint8Array {
+  const view = new DataView(proof.buffer, proof.byteOffset, proof.byteLength)
+  const count = view.getUint32(4)
+  let hash = leafHash(headerBytes)
+  let offset = PROOF_HEAD_BYTES
+  for (let i = view.getUint32(0), size = count; size > 1; i >>= 1, size = (size + 1) >> 1) {
+    if (i % 2 === 1) {
+      hash = nodeHash(proof.subarray(offset, offset + HASH_BYTES), hash)
+      offset += HASH_BYTES
+    } else if (i + 1 < size) {
+      hash = nodeHash(hash, proof.subarray(offset, offset + HASH_BYTES))
+      offset += HASH_BYTES
+    }
+  }
+  return batchSignedMessage(count, hash)
+}

@@ -1,0 +1,73 @@
+import { sha256, verifyAsync } from '@lienthong/crypto'
+import { decodeReceipt, receiptSignedMessage } from '@lienthong/envelope'
+
+/** Batch signatures already verified (signer, signed message, signature), most recent last. */
+const VERIFIED_BATCHES_KEPT = 64
+const verifiedBatches = new Map<string, Promise<boolean>>()
+
+/**
+ * The signature check of a receipt, shared by the receipts of one batch: they carry the same
+ * signature over the same message (count and root), so it is verified once, not once per receipt.
+ */
+async function verifyShared (signer: Uint8Array, domain: string, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const key = [signer, message, signature].map(b => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')).join(' ')
+  let verified = verifiedBatches.get(key)
+  if (verified === undefined) {
+    verified = verifyAsync(signer, domain, message, signature).catch(() => false)
+    if (verifiedBatches.size >= VERIFIED_BATCHES_KEPT) verifiedBatches.delete(verifiedBatches.keys().next().value as string)
+    verifiedBatches.set(key, verified)
+  }
+  return await verified
+}
+
+/**
+ * The header bytes of an encoded envelope (`[bstr header, bstr signature, payload]`, canonical
+ * CBOR), read from the outer array's first length prefix without decoding the header; undefined
+ * if the bytes do not start that way.
+ */
+export function envelopeHeaderBytes (bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes[0] !== 0x83) return undefined
+  const first = bytes[1]
+  if (first === undefined || (first >> 5) !== 2) return undefined
+  const info = first & 0x1f
+  let length = info
+  let start = 2
+  if (info >= 24) {
+    if (info > 27) return undefined
+    const size = 1 << (info - 24)
+    length = 0
+    for (let i = 0; i < size; i++) {
+      const byte = bytes[2 + i]
+      if (byte === undefined) return undefined
+      length = length * 256 + byte
+    }
+    start += size
+  }
+  return start + length <= bytes.length ? bytes.subarray(start, start + length) : undefined
+}
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+}
+
+/**
+ * True when `receipt` answers exactly the envelope `id` encoded as `envelopeBytes` (its id, and
+ * the SHA-256 of its exact header bytes) and is signed by `signer`: the predicate of
+ * `verifyReceipt(decodeReceipt(receipt), { expectedEnvelope, expectedSigner })`, without
+ * decoding the whole envelope again, with the signature checked on the thread pool, and a batch
+ * signature checked once for all the receipts of its batch.
+ */
+export async function receiptAnswers (receipt: Uint8Array, id: string, envelopeBytes: Uint8Array, signer: Uint8Array): Promise<boolean> {
+  try {
+    const decoded = decodeReceipt(receipt)
+    const { header, signature } = decoded
+    const envelopeHeader = envelopeHeaderBytes(envelopeBytes)
+    if (envelopeHeader === undefined || header.envelopeId !== id || !sameBytes(header.receiverNode, signer)) return false
+    if (!sameBytes(sha256(envelopeHeader), header.envelopeDigest)) return false
+    const { domain, message } = receiptSignedMessage(decoded)
+    if (decoded.proof === undefined) return await verifyAsync(signer, domain, message, signature)
+    return await verifyShared(signer, domain, message, signature)
+  } catch {
+    return false
+  }
+}
