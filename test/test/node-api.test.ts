@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { Readable } from 'node:stream'
 import test from 'ava'
 import { decodeReceipt, verifyReceipt } from '@lienthong/envelope'
+import { nodePaths } from '@lienthong/node'
+import { BlobStore, openDatabase } from '@lienthong/store'
 import { startNetwork, waitFor, apiClient } from '@lienthong/test'
 
 const HCM = '000.00.00.H29'
@@ -85,4 +90,32 @@ test('a retired recipient code is routed to its successor and the 202 says so', 
   const hy = net.nodes.hungyen!
   await waitFor('the document at the successor', async () => (await hy.api.get<InboxPage>('/v1/inbox')).body.entries.length === 1)
   t.pass()
+})
+
+test('at start a node removes payloads that never made it into its inbox or outbox, and keeps the others', async (t) => {
+  const net = await startNetwork(t, [{ name: 'hcm', orgs: [HCM] }, { name: 'vpcp', orgs: [VPCP] }])
+  const hcm = net.nodes.hcm!
+  const vpcp = net.nodes.vpcp!
+  // A detached payload (above the inline limit) that crosses for real: a blob on both sides.
+  const large = randomBytes(2 * 1024 * 1024)
+  const sent = await hcm.api.raw(`/v1/outbox?from=${HCM}&to=${VPCP}&contentType=application/octet-stream`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: large })
+  t.is(sent.status, 202)
+  const { id } = await sent.json() as { id: string }
+  await waitFor('the document in the recipient inbox', async () => (await vpcp.api.get<InboxPage>('/v1/inbox?inline=false')).body.entries.some((e) => e.id === id))
+
+  // What a stream cut after the payload leaves: a stored blob owned by an envelope never accepted.
+  await vpcp.stop()
+  const paths = nodePaths(vpcp.data)
+  const db = await openDatabase(paths.db)
+  const blobs = await BlobStore.open(paths.blobs, db)
+  const orphan = randomBytes(100_000)
+  const written = await blobs.write(Readable.from([orphan]), { maxBytes: orphan.length, owner: 'inbox/01JGHN5WYY0000000000000009' })
+  await db.close()
+  t.true(existsSync(blobs.path(written.hash)))
+
+  await vpcp.restart()
+  t.false(existsSync(blobs.path(written.hash)), 'the orphaned payload is gone')
+  const download = await vpcp.api.raw(`/v1/inbox/${id}/payload`)
+  t.is(download.status, 200)
+  t.true(Buffer.from(await download.arrayBuffer()).equals(large), 'the received document is intact')
 })

@@ -66,6 +66,14 @@ export function createRelay (init: RelayInit): Relay {
   return {
     async start () {
       if (stopped) throw new LienthongError(StoreErrorCode.CLOSED, 'the relay was stopped')
+      // Before anything is received or sent: payloads whose envelope never made it into the
+      // inbox or the outbox (a stream cut after the payload, a crash mid-submission).
+      const swept = await blobs.sweepOrphans(async (owner) => {
+        if (owner.startsWith('inbox/')) return await inbox.get(owner.slice(6)) !== undefined
+        if (owner.startsWith('outbox/')) return await outbox.get(owner.slice(7)) !== undefined
+        return true
+      })
+      if (swept.released + swept.deleted > 0) log.info(swept, 'orphaned payloads removed')
       await receiver.start()
       worker.start()
       log.info({ peerId: host.peerId, pending: outbox.counts().queued }, 'relay started')

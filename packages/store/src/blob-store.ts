@@ -250,6 +250,47 @@ export class BlobStore {
     })
   }
 
+  /**
+   * Remove what a crash or a broken stream left behind: first every owner `isLive` no longer
+   * vouches for (e.g. `inbox/<id>` of an envelope whose payload was stored but which was never
+   * accepted), then every file without an owner (a blob written, its owner never recorded).
+   * Call at start, before any write or delivery runs: a write in progress owns nothing yet.
+   */
+  async sweepOrphans (isLive: (owner: string) => Promise<boolean>): Promise<{ released: number, deleted: number }> {
+    if (this.#activeTemps.size > 0) throw new TypeError('sweepOrphans must run before any write')
+    let released = 0
+    for (const key of await this.#owners.keys().all()) {
+      if (key.length <= 32) continue
+      const hex = Buffer.from(key.subarray(0, 32)).toString('hex')
+      const owner = Buffer.from(key.subarray(32)).toString('utf8')
+      if (await isLive(owner)) continue
+      await this.release(hex, owner)
+      released++
+    }
+    let deleted = 0
+    for (const hex of await this.#storedHashes()) {
+      if ((await this.owners(hex)).length > 0) continue
+      if (await this.delete(hex)) deleted++
+    }
+    return { released, deleted }
+  }
+
+  /** The hex hash of every blob file in the shard folders. */
+  async #storedHashes (): Promise<string[]> {
+    const out: string[] = []
+    try {
+      for (const shard of await readdir(this.dir)) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue
+        for (const name of await readdir(join(this.dir, shard))) {
+          if (/^[0-9a-f]{62}$/.test(name)) out.push(shard + name)
+        }
+      }
+    } catch (err) {
+      throw ioError(err, 'sweep')
+    }
+    return out
+  }
+
   async #unlink (hex: string): Promise<boolean> {
     try {
       await unlink(this.path(hex))
