@@ -116,6 +116,16 @@ test('the codes a node hosts change through PATCH /v1/nodes/:peerId, signed with
   const taken = await call('PATCH', `/v1/nodes/${other}`, tokens.operator, { orgs: ['000.00.00.G22'], reason: 'a mistake' })
   t.is(taken.status, 409, JSON.stringify(taken.body))
   t.is(taken.body.code, 'registry-org-hosted')
+  // Its contacts (who gets the offline alerts): replaced, audited without the personal data.
+  const contacts = { email: ['ttcntt@hcm.example'], phone: ['+84 28 3829 6052'] }
+  const updated = await call('PATCH', `/v1/nodes/${peerId}`, tokens.operator, { contacts, reason: 'new IT contact' })
+  t.is(updated.status, 200, JSON.stringify(updated.body))
+  const stored = c.replica.state.nodes.get(peerId)?.contacts
+  t.deepEqual({ email: [...(stored?.email ?? [])], phone: [...(stored?.phone ?? [])] }, contacts)
+  t.deepEqual([...(c.replica.state.nodes.get(peerId)?.orgs ?? [])], ['000.00.00.H29', '000.00.00.G22'])
+  const contactAudit = (await call('GET', '/v1/audit?order=desc&limit=1', tokens.viewer)).body as { entries: Array<{ action: string, detail: unknown }> }
+  t.is(contactAudit.entries[0]?.action, 'node.update-contacts')
+  t.false(JSON.stringify(contactAudit.entries[0]?.detail).includes('ttcntt'))
   t.deepEqual([...(c.replica.state.nodes.get(other)?.orgs ?? [])], ['000.00.00.H26'])
 })
 

@@ -143,6 +143,7 @@ test('CoordinatorClient: public registry, join request reviewed and rejected, no
   // The codes it hosts: one added, then a code another node hosts refused.
   t.deepEqual((await admin.updateNodeOrgs(hcmPeer, [HCM, '000.00.00.H26'], 'decision: the city node also serves H26')).node.orgs, [HCM, '000.00.00.H26'])
   t.is((await t.throwsAsync(admin.updateNodeOrgs(hcmPeer, [HCM, '000.00.00.T01'], 'mistake: the test service hosts it'), { instanceOf: ClientError })).code, 'registry-org-hosted')
+  t.deepEqual((await admin.updateNodeContacts(hcmPeer, { email: ['ops@hcm.example'], phone: [] }, 'new IT contact')).node.contacts?.email, ['ops@hcm.example'])
 
   // Admitted by the harness straight to official: it never ran the conformance exchange.
   const conformance = await admin.conformance(hcmPeer)

@@ -69,13 +69,19 @@ export function adminRegistryRoutes (c: AdminRegistryComponents): Hono<Env> {
   })
 
 
-  // The codes a unit's node hosts change after admission (a merger, a new sub-unit): the full new
-  // list, with the decision as the reason. Another node's code or a closed one is refused (409).
+  // After admission: the codes a unit's node hosts (a merger, a new sub-unit: the full new list;
+  // another node's code or a closed one is refused, 409) and its contacts (who gets the alerts).
   app.patch('/nodes/:peerId', operator, async (ctx) => {
     const peerId = peerIdParam(ctx)
-    const { orgs, reason } = parseBody(nodePatchBody, await readJson(ctx))
+    const { orgs, contacts, reason } = parseBody(nodePatchBody, await readJson(ctx))
+    if (orgs === undefined && contacts === undefined) throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'nothing to change: give orgs, contacts or both', { field: '(body)' })
     if (!c.replica.state.nodes.has(peerId)) throw new HttpError(404, 'registry-unknown-node', `no node ${peerId} in the registry`, { peerId })
-    const seq = await apply(ctx.get('tokenName'), 'node.update-orgs', peerId, [{ type: 'node.update-orgs', peerId, orgs }], reason, { orgs })
+    const ops: RegistryOp[] = []
+    if (orgs !== undefined) ops.push({ type: 'node.update-orgs', peerId, orgs })
+    if (contacts !== undefined) ops.push({ type: 'node.update-contacts', peerId, contacts })
+    const action = orgs === undefined ? 'node.update-contacts' : contacts === undefined ? 'node.update-orgs' : 'node.update'
+    // The audit entry names what changed, never the contacts themselves (personal data).
+    const seq = await apply(ctx.get('tokenName'), action, peerId, ops, reason, { ...(orgs === undefined ? {} : { orgs }), contactsChanged: contacts !== undefined })
     return ctx.json({ seq, node: nodeJson(c.replica.state.nodes.get(peerId)!, { includeContacts: true }) })
   })
   app.post('/nodes/:peerId/promote', operator, async (ctx) => {

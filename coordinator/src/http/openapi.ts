@@ -61,7 +61,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/v1/pause-requests/{id}/status': { get: { summary: 'Public status of a pause request', params: ['id'] } },
   '/v1/pause-requests/{id}/approve': { post: { summary: 'Approve: the node is suspended with the unit\'s reason', role: 'operator', params: ['id'] } },
   '/v1/pause-requests/{id}/reject': { post: { summary: 'Reject with a reason', role: 'operator', params: ['id'], body: { schema: reasonBody } } },
-  '/v1/nodes/{peerId}': { patch: { summary: 'Set the organisation codes the node hosts (the whole list) with the decision as reason', role: 'operator', params: ['peerId'], body: { schema: nodePatchBody } } },
+  '/v1/nodes/{peerId}': { patch: { summary: 'Set the organisation codes the node hosts (the whole list) and/or its contacts, with the decision as reason', role: 'operator', params: ['peerId'], body: { schema: nodePatchBody } } },
   '/v1/nodes/{peerId}/promote': { post: { summary: 'trial → official (needs a conformance pass unless {force: true, reason})', role: 'operator', params: ['peerId'], body: { schema: promoteBody, optional: true } } },
   '/v1/nodes/{peerId}/suspend': { post: { summary: 'Suspend (trial|official → suspended)', role: 'operator', params: ['peerId'], body: { schema: reasonBody } } },
   '/v1/nodes/{peerId}/resume': { post: { summary: 'Resume (back to the state it was suspended from)', role: 'operator', params: ['peerId'], body: { schema: optionalReasonBody, optional: true } } },

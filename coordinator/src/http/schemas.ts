@@ -41,8 +41,15 @@ export const reasonBody = z.object({ reason }).strict()
 /** A body whose reason is optional: resume, the approval of a join request. */
 export const optionalReasonBody = z.object({ reason: reason.optional() }).strict()
 
-/** `PATCH /v1/nodes/:peerId`: the organisation codes the node hosts from now on (all of them). */
-export const nodePatchBody = z.object({ orgs: z.array(z.string()).min(1).max(1000), reason }).strict()
+/**
+ * `PATCH /v1/nodes/:peerId`: the organisation codes the node hosts from now on (all of them),
+ * and/or its unit's contacts (who is notified when it goes offline), with the decision as reason.
+ */
+export const nodePatchBody = z.object({
+  orgs: z.array(z.string()).min(1).max(1000).optional(),
+  contacts: z.object({ email: z.array(z.string()).max(20), phone: z.array(z.string()).max(20) }).strict().optional(),
+  reason
+}).strict()
 
 /** `POST /v1/nodes/:peerId/revoke`. */
 export const revokeBody = z.object({ incident: z.string().trim().min(1).max(200).regex(PRINTABLE_LINE, 'must be one line of printable characters'), reason: reason.optional() }).strict()

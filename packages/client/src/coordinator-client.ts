@@ -149,6 +149,11 @@ export class CoordinatorClient {
     return await this.#http.json('PATCH', `/v1/nodes/${id(peerId)}`, { json: { orgs, reason } })
   }
 
+  /** Replace the contacts of a node's unit (who gets its offline alerts), with the decision as reason [operator]. */
+  async updateNodeContacts (peerId: string, contacts: { email: string[], phone: string[] }, reason: string): Promise<NodeChange<RegistryNode>> {
+    return await this.#http.json('PATCH', `/v1/nodes/${id(peerId)}`, { json: { contacts, reason } })
+  }
+
   async suspend (peerId: string, reason: string): Promise<NodeChange<RegistryNode>> {
     return await this.#http.json('POST', `/v1/nodes/${id(peerId)}/suspend`, { json: { reason } })
   }

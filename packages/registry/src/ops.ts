@@ -134,6 +134,9 @@ export interface NodeRotateKeyOp {
 
 export interface NodeUpdateOrgsOp { type: 'node.update-orgs', peerId: string, orgs: string[] }
 
+/** New contacts of a node's unit (who is notified when the node goes offline); replaces the old ones. */
+export interface NodeUpdateContactsOp { type: 'node.update-contacts', peerId: string, contacts: NodeContacts }
+
 /** Add or replace a service an organisation offers (the organisation must be active and hosted). */
 export interface ServiceUpsertOp {
   type: 'service.upsert'
@@ -167,7 +170,7 @@ export interface CoordinatorRotateKeyOp {
 
 export type OrgOp = OrgCreateOp | OrgUpdateOp | OrgRenameOp | OrgMergeOp | OrgRetireOp
 export type NodeOp = NodeAdmitOp | NodePromoteOp | NodeSuspendOp | NodeResumeOp | NodeRevokeOp | NodeReinstateOp |
-NodeUpdateAddressesOp | NodeRotateKeyOp | NodeUpdateOrgsOp
+NodeUpdateAddressesOp | NodeRotateKeyOp | NodeUpdateOrgsOp | NodeUpdateContactsOp
 export type ServiceOp = ServiceUpsertOp | ServiceRemoveOp
 
 /** Any registry operation. */
@@ -180,5 +183,6 @@ export const REGISTRY_OP_TYPES: readonly RegistryOpType[] = Object.freeze([
   'genesis', 'org.create', 'org.update', 'org.rename', 'org.merge', 'org.retire',
   'node.admit', 'node.promote', 'node.suspend', 'node.resume', 'node.revoke', 'node.reinstate',
   'node.update-addresses', 'node.rotate-key', 'node.update-orgs',
+  'node.update-contacts',
   'service.upsert', 'service.remove', 'network.params', 'coordinator.rotate-key'
 ])

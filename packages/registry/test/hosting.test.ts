@@ -81,3 +81,16 @@ test('services: offered by hosted, active organisations', (t) => {
   w.appendOp({ type: 'service.remove', id: 'edoc' }, ADMIN)
   t.deepEqual(w.registry.listServices(), [])
 })
+
+test('contacts of a node change with node.update-contacts, validated like at admission; the codes stay', (t) => {
+  const w = setup()
+  w.appendOp(admitOp(province, ['000.00.00.H29']), ADMIN)
+  const contacts = { email: ['ttcntt@hochiminhcity.gov.vn'], phone: ['+84 28 3829 6052'] }
+  w.appendOp({ type: 'node.update-contacts', peerId: peerIdOf(province), contacts }, ADMIN)
+  const node = w.registry.getNode(peerIdOf(province))
+  t.deepEqual({ email: [...node!.contacts.email], phone: [...node!.contacts.phone] }, contacts)
+  t.deepEqual([...node!.orgs], ['000.00.00.H29'])
+  t.is(node!.updatedSeq, w.registry.seq)
+  refusedUnchanged(t, w, () => w.appendOp({ type: 'node.update-contacts', peerId: peerIdOf(province), contacts: { email: ['not an address'], phone: [] } }, ADMIN), RegistryErrorCode.BAD_OP)
+  refusedUnchanged(t, w, () => w.appendOp({ type: 'node.update-contacts', peerId: peerIdOf(other), contacts }, ADMIN), RegistryErrorCode.UNKNOWN_NODE)
+})

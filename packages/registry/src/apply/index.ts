@@ -6,7 +6,7 @@ import type { Draft } from './draft.js'
 import { applyCoordinatorRotateKey, applyGenesis, applyNetworkParams, type GenesisExpectation } from './network.js'
 import {
   applyNodeAdmit, applyNodePromote, applyNodeReinstate, applyNodeResume, applyNodeRevoke, applyNodeRotateKey,
-  applyNodeSuspend, applyNodeUpdateAddresses, applyNodeUpdateOrgs
+  applyNodeSuspend, applyNodeUpdateAddresses, applyNodeUpdateContacts, applyNodeUpdateOrgs
 } from './node.js'
 import { applyOrgCreate, applyOrgMerge, applyOrgRename, applyOrgRetire, applyOrgUpdate } from './org.js'
 import { applyServiceRemove, applyServiceUpsert } from './service.js'
@@ -35,6 +35,7 @@ export function applyOp (draft: Draft, op: RegistryOp, ctx: EntryContext, expect
     case 'node.reinstate': return applyNodeReinstate(draft, op, ctx)
     case 'node.update-addresses': return applyNodeUpdateAddresses(draft, op, ctx)
     case 'node.update-orgs': return applyNodeUpdateOrgs(draft, op, ctx)
+    case 'node.update-contacts': return applyNodeUpdateContacts(draft, op, ctx)
     case 'node.rotate-key': return applyNodeRotateKey(draft, op, ctx)
     case 'service.upsert': return applyServiceUpsert(draft, op, ctx)
     case 'service.remove': return applyServiceRemove(draft, op)

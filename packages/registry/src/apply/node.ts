@@ -2,7 +2,7 @@ import type { LienthongError } from '@lienthong/errors'
 import { RegistryErrorCode } from '../errors.js'
 import type {
   NodeAdmitOp, NodePromoteOp, NodeReinstateOp, NodeResumeOp, NodeRevokeOp, NodeRotateKeyOp, NodeSuspendOp,
-  NodeUpdateAddressesOp, NodeUpdateOrgsOp
+  NodeUpdateAddressesOp, NodeUpdateContactsOp, NodeUpdateOrgsOp
 } from '../ops.js'
 import { compact } from '../parse/fields.js'
 import { buildHostIndex } from '../queries.js'
@@ -114,6 +114,11 @@ export function applyNodeUpdateOrgs (draft: Draft, op: NodeUpdateOrgsOp, ctx: En
   // A revoked node hosts nothing, so only a live node can conflict with another.
   if (node.state !== 'revoked') assertNotHostedElsewhere(draft, op.orgs, node.peerId)
   draft.putNode({ ...node, orgs: Object.freeze([...op.orgs]), updatedSeq: ctx.seq })
+}
+
+export function applyNodeUpdateContacts (draft: Draft, op: NodeUpdateContactsOp, ctx: EntryContext): void {
+  const node = knownNode(draft, op.peerId)
+  draft.putNode({ ...node, contacts: Object.freeze({ email: Object.freeze([...op.contacts.email]), phone: Object.freeze([...op.contacts.phone]) }), updatedSeq: ctx.seq })
 }
 
 export function applyNodeRotateKey (draft: Draft, op: NodeRotateKeyOp, ctx: EntryContext): void {

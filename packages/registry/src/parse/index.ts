@@ -5,7 +5,7 @@ import type { RegistryOp, RegistryOpType } from '../ops.js'
 import type { Raw } from './fields.js'
 import {
   parseNodeAdmit, parseNodePromote, parseNodeReinstate, parseNodeResume, parseNodeRevoke, parseNodeRotateKey,
-  parseNodeSuspend, parseNodeUpdateAddresses, parseNodeUpdateOrgs
+  parseNodeSuspend, parseNodeUpdateAddresses, parseNodeUpdateContacts, parseNodeUpdateOrgs
 } from './node-ops.js'
 import { parseOrgCreate, parseOrgMerge, parseOrgRename, parseOrgRetire, parseOrgUpdate } from './org-ops.js'
 import {
@@ -28,6 +28,7 @@ const PARSERS: Record<RegistryOpType, (raw: Raw) => RegistryOp> = {
   'node.update-addresses': parseNodeUpdateAddresses,
   'node.rotate-key': parseNodeRotateKey,
   'node.update-orgs': parseNodeUpdateOrgs,
+  'node.update-contacts': parseNodeUpdateContacts,
   'service.upsert': parseServiceUpsert,
   'service.remove': parseServiceRemove,
   'network.params': parseNetworkParams,

@@ -4,7 +4,7 @@ import { MAX_ADDRESSES, MAX_CONTACTS, MAX_HOSTED_ORGS } from '../constants.js'
 import { RegistryErrorCode } from '../errors.js'
 import type {
   NodeAdmitOp, NodeContacts, NodePromoteOp, NodeReinstateOp, NodeResumeOp, NodeRevokeOp, NodeRotateKeyOp,
-  NodeSuspendOp, NodeUpdateAddressesOp, NodeUpdateOrgsOp, Remediation
+  NodeSuspendOp, NodeUpdateAddressesOp, NodeUpdateContactsOp, NodeUpdateOrgsOp, Remediation
 } from '../ops.js'
 import { isValidSigningKey } from './keys.js'
 import { badOp, bytes, compact, oneOf, onlyKeys, optText, orgCodeList, record, text, textList, type Raw } from './fields.js'
@@ -129,6 +129,12 @@ export function parseNodeRotateKey (raw: Raw): NodeRotateKeyOp {
     publicKey: signingKey(raw.publicKey, op, newPeerId, 'newPeerId'),
     sealingPublicKey: bytes(raw.sealingPublicKey, op, 'sealingPublicKey', 32)
   }
+}
+
+export function parseNodeUpdateContacts (raw: Raw): NodeUpdateContactsOp {
+  const op = 'node.update-contacts'
+  onlyKeys(raw, ['type', 'peerId', 'contacts'], op)
+  return { type: op, peerId: peerId(raw, op), contacts: contacts(raw.contacts, op) }
 }
 
 export function parseNodeUpdateOrgs (raw: Raw): NodeUpdateOrgsOp {
