@@ -52,6 +52,9 @@ function paramsFromConfig (config: CoordinatorConfig): NetworkParams {
   }
 }
 
+/** Inbound connection limits of the coordinator's host (see createHost's `inbound`). */
+const COORDINATOR_INBOUND = { perHostPerSecond: 50, maxPending: 64 }
+
 /** Build the coordinator from its data folder: the composition root. */
 export async function startCoordinator (options: StartOptions): Promise<Coordinator> {
   const paths = coordinatorPaths(options.data)
@@ -95,6 +98,11 @@ export async function startCoordinator (options: StartOptions): Promise<Coordina
     const host = await createHost({
       key,
       listen: config.listen,
+      // Every node dials the coordinator, all at once after it restarts, and several units may
+      // share one public address: libp2p's default of 5 new connections per IP and second would
+      // refuse most of them (measured with 59 nodes on one host). Unknown peers are still refused
+      // by the gate after the handshake.
+      inbound: COORDINATOR_INBOUND,
       gate: {
         isAllowed: (peerId) => {
           const n = replica.state.nodes.get(peerId)

@@ -28,6 +28,13 @@ export interface HostInit {
   gate?: PeerGate
   /** Logger component name (default `lienthong:protocol`); enable with `DEBUG=lienthong:*`. */
   logName?: string
+  /**
+   * New inbound connections accepted per second from one IP address (libp2p's
+   * `inboundConnectionThreshold`, default 5) and handshakes pending at once (default 10). The
+   * coordinator, which every node dials (all at once after it restarts, or many from behind one
+   * NAT), raises them; the gate still refuses unknown peers after the handshake.
+   */
+  inbound?: { perHostPerSecond?: number, maxPending?: number }
 }
 
 /** Options of `Host.dial` / `Host.dialProtocol`. */
@@ -225,6 +232,14 @@ async function startHost (init: HostInit): Promise<Libp2pHost> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    ...(init.inbound === undefined
+      ? {}
+      : {
+          connectionManager: {
+            ...(init.inbound.perHostPerSecond === undefined ? {} : { inboundConnectionThreshold: init.inbound.perHostPerSecond }),
+            ...(init.inbound.maxPending === undefined ? {} : { maxIncomingPendingConnections: init.inbound.maxPending })
+          }
+        }),
     connectionGater: {
       denyDialPeer: deny,
       denyInboundEncryptedConnection: deny,
@@ -259,6 +274,9 @@ export async function createHost (init: HostInit): Promise<Host> {
     throw new TypeError('init.listen must be an array of multiaddr strings')
   }
   if (init.gate != null && typeof init.gate.isAllowed !== 'function') throw new TypeError('init.gate.isAllowed must be a function')
+  for (const [name, value] of Object.entries(init.inbound ?? {})) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new TypeError(`init.inbound.${name} must be a positive integer`)
+  }
   let host: Libp2pHost
   try {
     host = await startHost(init)

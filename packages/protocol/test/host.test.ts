@@ -3,7 +3,7 @@ import test from 'ava'
 import * as lp from 'it-length-prefixed'
 import { pipe } from 'it-pipe'
 import { generateNodeKey, peerIdFromPublicKeyBytes } from '@lienthong/crypto'
-import { ProtocolErrorCode, request, serveRequests } from '@lienthong/protocol'
+import { createHost, ProtocolErrorCode, request, serveRequests } from '@lienthong/protocol'
 import { addressOf, allowList, bytesOf, codeOf, connectionClosed, connectionEvent, sameBytes, startHost } from './helpers.js'
 
 const ECHO = '/lienthong-test/echo/1.0.0'
@@ -144,4 +144,22 @@ test('closeConnectionsTo cuts every connection with that peer at once', async t 
   await closed
   t.deepEqual(a.connectedPeers(), [])
   t.is(a.closeConnectionsTo(b.peerId), 0)
+})
+
+test('inbound connections per IP and second: libp2p refuses a burst above 5 by default, a host may allow more', async t => {
+  const burst = 24
+  const clients = await Promise.all(Array.from({ length: burst }, async () => await startHost(t)))
+  const dialAll = async (server: Awaited<ReturnType<typeof startHost>>): Promise<number> => {
+    const results = await Promise.allSettled(clients.map(async c => await c.dial(addressOf(server))))
+    return results.filter(r => r.status === 'fulfilled').length
+  }
+  const strict = await startHost(t)
+  const strictOk = await dialAll(strict)
+  t.true(strictOk < burst, `default limit: ${strictOk}/${burst} connected`)
+
+  const key = generateNodeKey()
+  const roomy = await createHost({ key, listen: ['/ip4/127.0.0.1/tcp/0'], inbound: { perHostPerSecond: 50, maxPending: 64 } })
+  t.teardown(async () => { await roomy.stop() })
+  t.is(await dialAll(roomy), burst)
+  await t.throwsAsync(createHost({ key, listen: [], inbound: { perHostPerSecond: 0 } }), { instanceOf: TypeError })
 })
