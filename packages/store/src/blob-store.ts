@@ -259,18 +259,21 @@ export class BlobStore {
   async sweepOrphans (isLive: (owner: string) => Promise<boolean>): Promise<{ released: number, deleted: number }> {
     if (this.#activeTemps.size > 0) throw new TypeError('sweepOrphans must run before any write')
     let released = 0
+    // One pass over the owner rows; the hashes that keep a live owner need no query afterwards.
+    const owned = new Set<string>()
     for (const key of await this.#owners.keys().all()) {
       if (key.length <= 32) continue
       const hex = Buffer.from(key.subarray(0, 32)).toString('hex')
-      const owner = Buffer.from(key.subarray(32)).toString('utf8')
-      if (await isLive(owner)) continue
-      await this.release(hex, owner)
+      if (await isLive(Buffer.from(key.subarray(32)).toString('utf8'))) {
+        owned.add(hex)
+        continue
+      }
+      await this.release(hex, Buffer.from(key.subarray(32)).toString('utf8'))
       released++
     }
     let deleted = 0
     for (const hex of await this.#storedHashes()) {
-      if ((await this.owners(hex)).length > 0) continue
-      if (await this.delete(hex)) deleted++
+      if (!owned.has(hex) && await this.delete(hex)) deleted++
     }
     return { released, deleted }
   }
