@@ -1,28 +1,14 @@
 import test from 'ava'
-import { ConnectionMonitor, type AddressChange, type Alert } from '@lienthong/monitor'
+import { ConnectionMonitor, type AddressChange } from '@lienthong/monitor'
 import {
-  fixture, heartbeatLoop, OPERATORS, report, startMonitor, startSmsSink, startSmtp, testNotifier, until
+  allSent, fixture, heartbeatLoop, HEARTBEAT_MS, OFFLINE_AFTER_MS, OPERATORS, report, startAlertingMonitor, startMonitor, startSmsSink,
+  startSmtp, testNotifier, until
 } from './helpers.js'
-
-// A threshold of two and a half heartbeat intervals. Sending takes a few hundred ms (the test
-// SMTP server alone waits 100 ms before its greeting) and up to a second on a busy 2-core box:
-// the interval leaves room for that.
-const HEARTBEAT_MS = 2000
-const OFFLINE_AFTER_MS = 5000
-
-function allSent (alert: Alert | undefined): Alert | undefined {
-  return alert !== undefined && alert.notifications.length > 0 && alert.notifications.every(n => n.status === 'sent') ? alert : undefined
-}
 
 test.serial('a silent node is marked offline, its contacts and the operators are e-mailed and texted in time, then told it is back', async t => {
   const fx = await fixture(t)
   const node = fx.nodes[0]!
-  const smtp = await startSmtp(t)
-  const sms = await startSmsSink(t)
-  const monitor = await startMonitor(t, {
-    replica: fx.replica, db: fx.db, notifier: testNotifier(t, smtp, sms),
-    offlineAfterMs: OFFLINE_AFTER_MS, heartbeatIntervalMs: HEARTBEAT_MS, operators: OPERATORS
-  })
+  const { monitor, smtp, sms } = await startAlertingMonitor(t, fx)
   const loop = heartbeatLoop(monitor, node.peerId, HEARTBEAT_MS, () => fx.replica.seq - 1)
   t.teardown(loop.stop)
   await loop.reached(2)

@@ -7,7 +7,7 @@ import type { ExecutionContext } from 'ava'
 import { SMTPServer } from 'smtp-server'
 import { generateNodeKey, peerIdFromPublicKeyBytes, type NodeKey } from '@lienthong/crypto'
 import {
-  ConnectionMonitor, createNotifier, type ConnectionMonitorComponents, type HeartbeatReport, type Notifier, type NotifierInit
+  ConnectionMonitor, createNotifier, type Alert, type ConnectionMonitorComponents, type HeartbeatReport, type Notifier, type NotifierInit
 } from '@lienthong/monitor'
 import { RegistryReplica } from '@lienthong/protocol'
 import { RegistryWriter, type NodeAdmitOp, type RegistryOp } from '@lienthong/registry'
@@ -183,6 +183,30 @@ export function testNotifier (t: ExecutionContext, smtp: SmtpSink | null, sms: S
   })
   t.teardown(async () => { await notifier.close() })
   return notifier
+}
+
+/**
+ * Timing of the alert tests: a threshold of two and a half heartbeat intervals. Sending takes a
+ * few hundred ms (the test SMTP server alone waits 100 ms before its greeting) and up to a second
+ * on a busy 2-core box: the interval leaves room for that.
+ */
+export const HEARTBEAT_MS = 2000
+export const OFFLINE_AFTER_MS = 5000
+
+/** The alert once every one of its notifications was sent (and there is at least one). */
+export function allSent (alert: Alert | undefined): Alert | undefined {
+  return alert !== undefined && alert.notifications.length > 0 && alert.notifications.every(n => n.status === 'sent') ? alert : undefined
+}
+
+/** A monitor at the alert-test timing that notifies through a real SMTP server and SMS sink started for the test. */
+export async function startAlertingMonitor (t: ExecutionContext, fx: Fixture): Promise<{ monitor: ConnectionMonitor, smtp: SmtpSink, sms: SmsSink }> {
+  const smtp = await startSmtp(t)
+  const sms = await startSmsSink(t)
+  const monitor = await startMonitor(t, {
+    replica: fx.replica, db: fx.db, notifier: testNotifier(t, smtp, sms),
+    offlineAfterMs: OFFLINE_AFTER_MS, heartbeatIntervalMs: HEARTBEAT_MS, operators: OPERATORS
+  })
+  return { monitor, smtp, sms }
 }
 
 /** A started monitor, stopped when the test ends. */

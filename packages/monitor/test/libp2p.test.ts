@@ -1,26 +1,12 @@
 import test from 'ava'
 import { LienthongError } from '@lienthong/errors'
-import type { Alert } from '@lienthong/monitor'
 import { createHost, serveHeartbeats, startHeartbeats, type Host } from '@lienthong/protocol'
-import { fixture, OPERATORS, startMonitor, startSmsSink, startSmtp, testNotifier, until } from './helpers.js'
-
-// As in alerts.test.ts: sending needs room on a busy machine.
-const HEARTBEAT_MS = 2000
-const OFFLINE_AFTER_MS = 5000
-
-function allSent (alert: Alert | undefined): Alert | undefined {
-  return alert !== undefined && alert.notifications.every(n => n.status === 'sent') ? alert : undefined
-}
+import { allSent, fixture, HEARTBEAT_MS, OFFLINE_AFTER_MS, startAlertingMonitor, until } from './helpers.js'
 
 test('real heartbeats over libp2p feed the monitor: online, addresses recorded, offline with notices, recovered', async t => {
   const fx = await fixture(t)
   const node = fx.nodes[0]!
-  const smtp = await startSmtp(t)
-  const sms = await startSmsSink(t)
-  const monitor = await startMonitor(t, {
-    replica: fx.replica, db: fx.db, notifier: testNotifier(t, smtp, sms),
-    offlineAfterMs: OFFLINE_AFTER_MS, heartbeatIntervalMs: HEARTBEAT_MS, operators: OPERATORS
-  })
+  const { monitor, smtp, sms } = await startAlertingMonitor(t, fx)
   // The coordinator: a gated host serving heartbeats into the monitor; address changes appended.
   const coordinator = await createHost({
     key: fx.coordinatorKey, listen: ['/ip4/127.0.0.1/tcp/0'], gate: { isAllowed: id => fx.replica.state.nodes.has(id) }

@@ -75,3 +75,13 @@ export function sameBytes (actual: Uint8Array, expected: Uint8Array): boolean {
   return Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength)
     .equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))
 }
+
+/** The `code` a synchronous call throws, or a description of what else happened (for t.is). */
+export function codeThrown (fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    return isLienthongError(err) ? err.code : `not a LienthongError: ${String(err)}`
+  }
+  return 'nothing thrown'
+}

@@ -6,17 +6,10 @@ import {
   decodeHeartbeat, decodeHeartbeatReply, encodeHeartbeat, encodeHeartbeatReply, HEARTBEAT_MAX_ADDRESSES,
   HeartbeatErrorCode, MAX_HEARTBEAT_BYTES, type HeartbeatBody
 } from '../../src/heartbeat/index.js'
+import { codeThrown } from '../helpers.js'
 
 const BAD = HeartbeatErrorCode.BAD_MESSAGE
 
-function codeOf (fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return isLienthongError(err) ? err.code : `not a LienthongError: ${String(err)}`
-  }
-  return 'nothing thrown'
-}
 
 const count = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })
 const address = fc.stringMatching(/^\/[a-z0-9/.]{1,60}$/)
@@ -67,14 +60,14 @@ test('decoding is strict: every malformed heartbeat is heartbeat-bad-message', t
     { ...sample, counters: [1, 2, 3] },
     { ...sample, counters: { ...sample.counters, refused: 0.1 } }
   ]
-  for (const c of cases) t.is(codeOf(() => decodeHeartbeat(encode(c))), BAD, JSON.stringify(c))
+  for (const c of cases) t.is(codeThrown(() => decodeHeartbeat(encode(c))), BAD, JSON.stringify(c))
   const { counters: _counters, ...missing } = sample
-  t.is(codeOf(() => decodeHeartbeat(encode(missing))), BAD, 'missing field')
-  t.is(codeOf(() => decodeHeartbeat(new Uint8Array([0xff]))), BAD, 'not CBOR')
-  t.is(codeOf(() => decodeHeartbeat(new Uint8Array([0xa1, 0x01, 0x02]))), BAD, 'non-string key')
-  t.is(codeOf(() => decodeHeartbeat(new Uint8Array(MAX_HEARTBEAT_BYTES + 1))), BAD, 'oversized')
-  t.is(codeOf(() => decodeHeartbeatReply(encode({ serverTime: 1, registrySeq: 1, x: 1 }))), BAD)
-  t.is(codeOf(() => decodeHeartbeatReply(encode({ serverTime: -5, registrySeq: 1 }))), BAD)
+  t.is(codeThrown(() => decodeHeartbeat(encode(missing))), BAD, 'missing field')
+  t.is(codeThrown(() => decodeHeartbeat(new Uint8Array([0xff]))), BAD, 'not CBOR')
+  t.is(codeThrown(() => decodeHeartbeat(new Uint8Array([0xa1, 0x01, 0x02]))), BAD, 'non-string key')
+  t.is(codeThrown(() => decodeHeartbeat(new Uint8Array(MAX_HEARTBEAT_BYTES + 1))), BAD, 'oversized')
+  t.is(codeThrown(() => decodeHeartbeatReply(encode({ serverTime: 1, registrySeq: 1, x: 1 }))), BAD)
+  t.is(codeThrown(() => decodeHeartbeatReply(encode({ serverTime: -5, registrySeq: 1 }))), BAD)
 })
 
 test('a heartbeat that is not in deterministic encoding is refused', t => {
@@ -82,11 +75,11 @@ test('a heartbeat that is not in deterministic encoding is refused', t => {
   // The same map with its keys in insertion order instead of canonical order.
   const reordered = encode(sample, { mapSorter: () => 0 })
   t.false(Buffer.from(reordered).equals(Buffer.from(canonical)))
-  t.is(codeOf(() => decodeHeartbeat(reordered)), BAD)
+  t.is(codeThrown(() => decodeHeartbeat(reordered)), BAD)
   // A small integer in a longer form than needed (uint32 for 7).
   const reply = encodeHeartbeatReply({ serverTime: 1, registrySeq: 7 })
   const long = Buffer.concat([reply.subarray(0, reply.length - 1), Buffer.from([0x1a, 0, 0, 0, 7])])
-  t.is(codeOf(() => decodeHeartbeatReply(long)), BAD)
+  t.is(codeThrown(() => decodeHeartbeatReply(long)), BAD)
 })
 
 test('encoding a malformed heartbeat is a TypeError (a programmer mistake)', t => {

@@ -9,6 +9,7 @@ import {
   ANNOUNCE_MAX_ENTRIES, RegistrySyncErrorCode, splitSignedEntry, SYNC_PAGE_LIMIT, type SyncRequest
 } from '../../src/sync/index.js'
 import { fixedWriter, orgOps } from './helpers.js'
+import { codeThrown } from '../helpers.js'
 
 const BAD = RegistrySyncErrorCode.BAD_MESSAGE
 const key = generateNodeKey()
@@ -16,14 +17,6 @@ const writer = fixedWriter(key)
 writer.appendOps(orgOps(0, 2), { actor: 'admin' })
 const checkpoint = writer.checkpoint(1)
 
-function codeOf (fn: () => unknown): string {
-  try {
-    fn()
-  } catch (err) {
-    return isLienthongError(err) ? err.code : `not a LienthongError: ${String(err)}`
-  }
-  return 'nothing thrown'
-}
 
 const seq = fc.integer({ min: -1, max: Number.MAX_SAFE_INTEGER })
 const hash = fc.uint8Array({ minLength: 32, maxLength: 32 })
@@ -64,12 +57,12 @@ test('decoding is strict: every malformed message is registry-sync-bad-message',
     { type: 'announce', seq: 99, head: new Uint8Array(32), entries: Array.from({ length: ANNOUNCE_MAX_ENTRIES + 1 }, () => new Uint8Array(1)) },
     { type: 'announce', seq: 5, head: new Uint8Array(32), entries: ['x'] }
   ]
-  for (const c of cases) t.is(codeOf(() => decodeSyncRequest(encode(c))), BAD, JSON.stringify(c))
-  t.is(codeOf(() => decodeSyncRequest(new Uint8Array([0xff]))), BAD)
-  t.is(codeOf(() => decodeSyncRequest(new Uint8Array([0xa1, 0x01, 0x02]))), BAD, 'non-string key')
-  t.is(codeOf(() => decodeHeadReply(encode({ seq: 1, head: new Uint8Array(32), more: true }))), BAD)
-  t.is(codeOf(() => decodeEntriesReply(encode({ entries: [1] }))), BAD)
-  t.is(codeOf(() => decodeEntriesReply(encode({ entries: Array.from({ length: SYNC_PAGE_LIMIT + 1 }, () => new Uint8Array(1)) }))), BAD)
+  for (const c of cases) t.is(codeThrown(() => decodeSyncRequest(encode(c))), BAD, JSON.stringify(c))
+  t.is(codeThrown(() => decodeSyncRequest(new Uint8Array([0xff]))), BAD)
+  t.is(codeThrown(() => decodeSyncRequest(new Uint8Array([0xa1, 0x01, 0x02]))), BAD, 'non-string key')
+  t.is(codeThrown(() => decodeHeadReply(encode({ seq: 1, head: new Uint8Array(32), more: true }))), BAD)
+  t.is(codeThrown(() => decodeEntriesReply(encode({ entries: [1] }))), BAD)
+  t.is(codeThrown(() => decodeEntriesReply(encode({ entries: Array.from({ length: SYNC_PAGE_LIMIT + 1 }, () => new Uint8Array(1)) }))), BAD)
 })
 
 test('a signed entry wire splits into its exact bytes and signature, or registry-malformed', t => {
@@ -78,9 +71,9 @@ test('a signed entry wire splits into its exact bytes and signature, or registry
   t.true(Buffer.from(split.bytes).equals(Buffer.from(signed.bytes)) && Buffer.from(split.signature).equals(Buffer.from(signed.signature)))
   for (const bad of [[signed.bytes], [signed.bytes, signed.signature.subarray(1)], [signed.bytes, signed.signature, 1], { bytes: signed.bytes },
     [new Uint8Array(MAX_ENTRY_BYTES + 1), signed.signature], ['x', signed.signature]]) {
-    t.is(codeOf(() => splitSignedEntry(encode(bad))), 'registry-malformed')
+    t.is(codeThrown(() => splitSignedEntry(encode(bad))), 'registry-malformed')
   }
-  t.is(codeOf(() => splitSignedEntry(new Uint8Array([0x82, 0x41]))), 'registry-malformed')
+  t.is(codeThrown(() => splitSignedEntry(new Uint8Array([0x82, 0x41]))), 'registry-malformed')
 })
 
 test('random bytes never decode to anything but a typed refusal or a valid message', t => {
