@@ -115,6 +115,16 @@ export function decodeDueKey (key: Uint8Array, peer: string | undefined): DuePos
   return { at, id: Buffer.from(key.subarray(offset + 8)).toString('utf8'), peer }
 }
 
+/** Decode any per-peer due key (the peer read from the key); undefined when malformed. */
+export function decodeDuePeerKey (key: Uint8Array): DuePosition | undefined {
+  const end = key.indexOf(0, 1)
+  if (key[0] !== PEER_TAG[0] || end < 2) return undefined
+  return decodeDueKey(key, Buffer.from(key.subarray(1, end)).toString('utf8'))
+}
+
+/** Key range of every per-peer due key. */
+export const DUE_PEER_RANGE = { gte: PEER_TAG, lt: utf8('q') }
+
 /** Opaque cursor of a due position: base64url of time ‖ id ‖ peer. */
 export function encodeDueCursor (p: DuePosition): string {
   return Buffer.from(concatBytes(encodeSeq(p.at), utf8(p.id), utf8(p.peer))).toString('base64url')

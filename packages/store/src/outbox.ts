@@ -4,9 +4,11 @@ import type { BatchOp, Database, Namespace } from './database.js'
 import { StoreErrorCode } from './errors.js'
 import { GroupCommitter } from './group-committer.js'
 import { KeyedLock } from './keyed-lock.js'
+import { HotRecords } from './outbox-hot.js'
+import { DUE_MIRROR_MAX_ENTRIES, DueMirror } from './outbox-due-mirror.js'
 import { ReadBatcher } from './read-batcher.js'
 import {
-  childRange, decodeDelivery, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, dueGlobalKey,
+  DUE_PEER_RANGE, childRange, decodeDelivery, decodeDuePeerKey, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, dueGlobalKey,
   duePeerKey, dueRange, encodeDelivery, encodeDueCursor, encodeRecord, encodeStatus, childSuffix, recordKey,
   statusKey, type DeliveryState, type DuePosition, type OutboxRecipient, type OutboxRecordHead, type OutboxStatus
 } from './outbox-codec.js'
@@ -60,6 +62,12 @@ export interface DueDelivery {
 export interface OutboxOptions {
   /** Bound on ops queued in the outbox's group committer. */
   maxPendingOps?: number
+  /** Queued deliveries whose due index is kept in memory, at most (default 100 000); beyond, it is read from LevelDB. */
+  memoryDueLimit?: number
+}
+
+function corruptDue (): never {
+  throw new LienthongError(StoreErrorCode.CORRUPT, 'outbox due index is inconsistent', { reason: 'outbox-due-malformed' })
 }
 
 const notFound = (id: string, peerId?: string): LienthongError =>
@@ -92,8 +100,15 @@ export class Outbox {
   // Point reads of concurrent submissions and transitions, one LevelDB call per turn.
   readonly #recordReads: ReadBatcher
   readonly #deliveryReads: ReadBatcher
+  // What this process wrote and still has to deliver: the worker's reads are served from here.
+  readonly #hot = new HotRecords()
+  readonly #mirror: DueMirror
+  // The largest record id stored (ids are ULIDs, keys sort by id): a larger one cannot exist yet.
+  #maxId: string
 
-  private constructor (db: Database, counters: OutboxCounters, options: OutboxOptions) {
+  private constructor (db: Database, counters: OutboxCounters, mirror: DueMirror, maxId: string, options: OutboxOptions) {
+    this.#mirror = mirror
+    this.#maxId = maxId
     this.#records = db.namespace(NAMESPACE.OUTBOX)
     this.#deliveries = db.namespace(NAMESPACE.OUTBOX_DELIVERY)
     this.#due = db.namespace(NAMESPACE.OUTBOX_DUE)
@@ -107,7 +122,15 @@ export class Outbox {
   /** Open the outbox of `db`, loading its counters. */
   static async open (db: Database, options: OutboxOptions = {}): Promise<Outbox> {
     const counters = await OutboxCounters.load(db.namespace(NAMESPACE.OUTBOX_META))
-    return new Outbox(db, counters, options)
+    // The per-peer due index in memory, unless it is too large (then it is read from LevelDB).
+    let positions: DuePosition[] | undefined
+    const limit = options.memoryDueLimit ?? DUE_MIRROR_MAX_ENTRIES
+    if (counters.counts().queued <= limit) {
+      positions = (await db.namespace(NAMESPACE.OUTBOX_DUE).keys(DUE_PEER_RANGE).all()).map(key => decodeDuePeerKey(key) ?? corruptDue())
+    }
+    const [last] = await db.namespace(NAMESPACE.OUTBOX).keys({ reverse: true, limit: 1 }).all()
+    const maxId = last === undefined ? '' : Buffer.from(last).toString('utf8')
+    return new Outbox(db, counters, new DueMirror(positions, limit), maxId, options)
   }
 
   /**
@@ -122,17 +145,21 @@ export class Outbox {
     const peers = [...new Set(head.recipients.map(r => r.nodePeerId))]
     const value = encodeRecord(head)
     await this.#locks.run(head.id, async () => {
-      if (await this.#recordReads.has(recordKey(head.id))) {
+      // A new id (every id the node makes: they grow with time) needs no read to know it is new.
+      if (head.id <= this.#maxId && await this.#recordReads.has(recordKey(head.id))) {
         throw new LienthongError(StoreErrorCode.OUTBOX_DUPLICATE, 'an outbox record with this id exists', { id: head.id })
       }
       const ops: BatchOp[] = [{ type: 'put', namespace: this.#records, key: recordKey(head.id), value }]
-      for (const peerId of peers) {
-        const delivery: DeliveryState = { peerId, state: 'queued', attempts: 0, nextAttemptAt: at, updatedAt: head.createdAt }
-        ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(head.id, peerId), value: encodeDelivery(delivery) })
-        ops.push(...this.#dueOps('put', { at, id: head.id, peer: peerId }))
+      const queued = peers.map((peerId): DeliveryState => ({ peerId, state: 'queued', attempts: 0, nextAttemptAt: at, updatedAt: head.createdAt }))
+      for (const delivery of queued) {
+        ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(head.id, delivery.peerId), value: encodeDelivery(delivery) })
+        ops.push(...this.#dueOps('put', { at, id: head.id, peer: delivery.peerId }))
       }
       ops.push(this.#counters.marker({ states: { queued: peers.length }, peers: peers.map(p => [p, 1] as const) }))
       await this.#committer.put(ops)
+      if (head.id > this.#maxId) this.#maxId = head.id
+      this.#hot.add({ ...head, envelopeBytes: head.envelopeBytes.slice() }, queued)
+      for (const peer of peers) this.#mirror.add({ at, id: head.id, peer })
     })
   }
 
@@ -166,26 +193,35 @@ export class Outbox {
     assertUint(query.now, 'now')
     assertLimit(query.limit, MAX_PAGE_LIMIT)
     if (query.peer !== undefined) assertToken(query.peer, 'peer')
-    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(query.now, query.peer)
-    if (query.after !== undefined) {
-      const from = typeof query.after === 'string' ? decodeDueCursor(query.after) : undefined
-      if (from === undefined || (query.peer !== undefined && from.peer !== query.peer)) throw new TypeError('after is not a due cursor')
-      delete range.gte
-      range.gt = query.peer === undefined ? dueGlobalKey(from) : duePeerKey(from)
-    }
-    const keys = await this.#due.keys({ ...range, limit: query.limit }).all()
-    const positions = keys.map(key => decodeDueKey(key, query.peer) ?? this.#corruptDue())
+    const from = query.after === undefined ? undefined : typeof query.after === 'string' ? decodeDueCursor(query.after) : undefined
+    if (query.after !== undefined && (from === undefined || (query.peer !== undefined && from.peer !== query.peer))) throw new TypeError('after is not a due cursor')
+    const positions = await this.#duePositions(query, from)
     if (positions.length === 0) return []
-    const [records, deliveries] = await Promise.all([
-      this.#records.getMany(positions.map(p => recordKey(p.id))),
-      this.#deliveries.getMany(positions.map(p => deliveryKey(p.id, p.peer)))
-    ])
+    // Deliveries this process queued come from memory; the others (after a restart, or pushed
+    // out of the cache) from LevelDB, in one call for all of them.
+    // (taken before awaiting anything: a receipt may move a delivery out of the cache meanwhile)
+    const hot = positions.map(p => {
+      const head = this.#hot.head(p.id)
+      const delivery = this.#hot.delivery(p.id, p.peer)
+      return head === undefined || delivery === undefined ? undefined : { head, delivery }
+    })
+    const cold = positions.filter((_, i) => hot[i] === undefined)
+    const [records, deliveries] = cold.length === 0
+      ? [[], []]
+      : await Promise.all([
+        this.#records.getMany(cold.map(p => recordKey(p.id))),
+        this.#deliveries.getMany(cold.map(p => deliveryKey(p.id, p.peer)))
+      ])
+    let next = 0
     return positions.map((p, i) => {
-      const rawRecord = records[i]
-      const rawDelivery = deliveries[i]
-      if (rawRecord === undefined || rawDelivery === undefined) return this.#corruptDue()
-      const head = decodeRecord(p.id, rawRecord)
-      const delivery = decodeDelivery(p.peer, rawDelivery)
+      let { head, delivery } = hot[i] ?? {}
+      if (head === undefined || delivery === undefined) {
+        const rawRecord = records[next]
+        const rawDelivery = deliveries[next++]
+        if (rawRecord === undefined || rawDelivery === undefined) return corruptDue()
+        head = decodeRecord(p.id, rawRecord)
+        delivery = decodeDelivery(p.peer, rawDelivery)
+      }
       const due: DueDelivery = {
         id: p.id,
         peerId: p.peer,
@@ -199,6 +235,17 @@ export class Outbox {
       if (head.payloadHash !== undefined) due.payloadHash = head.payloadHash
       return due
     })
+  }
+
+  async #duePositions (query: DueQuery, from: DuePosition | undefined): Promise<DuePosition[]> {
+    if (query.peer !== undefined && this.#mirror.enabled) return this.#mirror.due(query.peer, query.now, query.limit, from)
+    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(query.now, query.peer)
+    if (from !== undefined) {
+      delete range.gte
+      range.gt = query.peer === undefined ? dueGlobalKey(from) : duePeerKey(from)
+    }
+    const keys = await this.#due.keys({ ...range, limit: query.limit }).all()
+    return keys.map(key => decodeDueKey(key, query.peer) ?? corruptDue())
   }
 
   /** Recipient nodes with queued deliveries and how many (from the counters, no scan). */
@@ -268,9 +315,7 @@ export class Outbox {
     const at = when ?? Date.now()
     return await this.#locks.run(`${id}\0${peerId}`, async () => {
       const key = deliveryKey(id, peerId)
-      const raw = await this.#deliveryReads.get(key)
-      if (raw === undefined) throw notFound(id, peerId)
-      const cur = decodeDelivery(peerId, raw)
+      const cur = this.#hot.delivery(id, peerId) ?? await this.#readDelivery(id, peerId)
       const next = change(cur, at)
       if (next === undefined) return false
       const ops: BatchOp[] = [{ type: 'put', namespace: this.#deliveries, key, value: encodeDelivery(next) }]
@@ -284,8 +329,17 @@ export class Outbox {
         ops.push(this.#counters.marker(delta))
       }
       await this.#committer.put(ops)
+      this.#hot.update(id, next)
+      if (cur.state === 'queued') this.#mirror.delete({ at: cur.nextAttemptAt, id, peer: peerId })
+      if (next.state === 'queued') this.#mirror.add({ at: next.nextAttemptAt, id, peer: peerId })
       return true
     })
+  }
+
+  async #readDelivery (id: string, peerId: string): Promise<DeliveryState> {
+    const raw = await this.#deliveryReads.get(deliveryKey(id, peerId))
+    if (raw === undefined) throw notFound(id, peerId)
+    return decodeDelivery(peerId, raw)
   }
 
   #dueOps (type: 'put' | 'del', p: DuePosition): BatchOp[] {
@@ -295,7 +349,4 @@ export class Outbox {
       : { type, namespace: this.#due, key })
   }
 
-  #corruptDue (): never {
-    throw new LienthongError(StoreErrorCode.CORRUPT, 'outbox due index is inconsistent', { reason: 'outbox-due-malformed' })
-  }
 }

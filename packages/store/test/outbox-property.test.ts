@@ -64,14 +64,16 @@ async function run (outbox: Outbox, ids: string[], op: { kind: string, record: n
   })
 }
 
-test('property: any sequence of submits, transitions (also concurrent) and reopens matches a simple model', async t => {
+test('property: any sequence of submits, transitions (also concurrent) and reopens matches a simple model, with the due index in memory or not', async t => {
   const root = await mkdtemp(join(tmpdir(), 'lienthong-outbox-prop-'))
   t.teardown(async () => { await rm(root, { recursive: true, force: true }) })
   let runNo = 0
-  await fc.assert(fc.asyncProperty(fc.array(command, { maxLength: 25 }), fc.nat({ max: 220 }), async (commands, now) => {
+  // memoryDueLimit 3: the in-memory due index switches itself off, or is not loaded at open
+  await fc.assert(fc.asyncProperty(fc.array(command, { maxLength: 25 }), fc.nat({ max: 220 }), fc.constantFrom(undefined, 3), async (commands, now, memoryDueLimit) => {
     const dir = join(root, String(runNo++))
+    const options = memoryDueLimit === undefined ? {} : { memoryDueLimit }
     let db: Database = await openDatabase(dir)
-    let outbox = await Outbox.open(db)
+    let outbox = await Outbox.open(db, options)
     try {
       const model = new Map<string, ModelDelivery>()
       const ids: string[] = []
@@ -85,7 +87,7 @@ test('property: any sequence of submits, transitions (also concurrent) and reope
           await outbox.close()
           await db.close()
           db = await openDatabase(dir)
-          outbox = await Outbox.open(db)
+          outbox = await Outbox.open(db, options)
         } else if (c.kind === 'concurrent') {
           // started in call order; per delivery they must take effect in that order
           const results = await Promise.all(c.ops.map(async op => await run(outbox, ids, op)))
@@ -107,12 +109,25 @@ test('property: any sequence of submits, transitions (also concurrent) and reope
         .map(d => `${d.id}>${d.peerId}>${d.attempts}`)
       const due = await outbox.due({ now, limit: 1_000 })
       expectEqual(due.map(d => `${d.id}>${d.peerId}>${d.attempts}`), dueModel, 'due')
-      const mine = await outbox.due({ now, limit: 1_000, peer: peer(2) })
-      expectEqual(mine.map(d => `${d.id}>${d.peerId}>${d.attempts}`), dueModel.filter(k => k.includes(`>${peer(2)}>`)), 'due for one peer')
+      for (const p of PEERS) {
+        // per peer (the outbox answers these from memory), also paged after a cursor
+        const mine = await outbox.due({ now, limit: 1_000, peer: peer(p) })
+        const expected = dueModel.filter(k => k.includes(`>${peer(p)}>`))
+        expectEqual(mine.map(d => `${d.id}>${d.peerId}>${d.attempts}`), expected, 'due for one peer')
+        const paged: string[] = []
+        let after: string | undefined
+        for (let page = 0; page <= expected.length; page++) {
+          const part = await outbox.due({ now, limit: 2, peer: peer(p), ...(after === undefined ? {} : { after }) })
+          paged.push(...part.map(d => `${d.id}>${d.peerId}>${d.attempts}`))
+          after = part[part.length - 1]?.cursor
+          if (part.length < 2) break
+        }
+        expectEqual(paged, expected, 'due for one peer, paged')
+      }
     } finally {
       await outbox.close()
       await db.close()
     }
-  }), { numRuns: 40 })
+  }), { numRuns: 60 })
   t.pass()
 })

@@ -153,3 +153,23 @@ test('concurrent transitions of one delivery are serialised: exactly one wins', 
   t.deepEqual(outbox.counts(), { queued: 0, delivered: 1, failed: 0 })
   t.deepEqual(outbox.pendingPeers(), [])
 })
+
+test('a record id is refused when it exists: in the same session, concurrently, after reopen; an older new id is accepted', async t => {
+  const { dir, db, outbox } = await open(t)
+  const older = ulid(1_000, 1)
+  const newer = ulid(2_000, 1)
+  await outbox.submit(submission(newer, [peer(1)]))
+  await t.throwsAsync(outbox.submit(submission(newer, [peer(2)])), { code: StoreErrorCode.OUTBOX_DUPLICATE })
+  // An id below the largest one stored is checked against LevelDB, not refused.
+  await outbox.submit(submission(older, [peer(1)]))
+  const racing = ulid(3_000, 1)
+  const results = await Promise.allSettled([outbox.submit(submission(racing, [peer(1)])), outbox.submit(submission(racing, [peer(2)]))])
+  t.deepEqual(results.map(r => r.status), ['fulfilled', 'rejected'])
+  t.is(((results[1] as PromiseRejectedResult).reason as { code?: string }).code, StoreErrorCode.OUTBOX_DUPLICATE)
+  t.deepEqual(outbox.counts(), { queued: 3, delivered: 0, failed: 0 })
+  await outbox.close()
+  await db.close()
+  const { outbox: again } = await open(t, dir)
+  for (const id of [older, newer, racing]) await t.throwsAsync(again.submit(submission(id, [peer(3)])), { code: StoreErrorCode.OUTBOX_DUPLICATE })
+  t.deepEqual((await again.due({ now: 5_000, limit: 10, peer: peer(1) })).map(d => d.id), [older, newer, racing])
+})

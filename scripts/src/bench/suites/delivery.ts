@@ -9,7 +9,8 @@
  *   node:crypto; `ratioToBound` = 1 KiB envelopes/s ÷ bound (goal ≥ 0.5).
  * - A large document (default 256 MiB, `--size=1GiB` for the goal) streamed upload → blob → wire →
  *   blob → download, with the peak RSS of both processes (goal < 128 MB); `--no-large` skips it.
- * `--loads=1KiB` (or `256KiB`) runs only those loads.
+ * `--loads=1KiB` (or `256KiB`) runs only those loads; each load is preceded by a warm-up of as many
+ * documents (`--warmup=N` to change it).
  */
 import '@lienthong/compat'
 import { fork } from 'node:child_process'
@@ -289,10 +290,16 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
     const concurrency = Number(flag(args, 'concurrency') ?? 64)
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new Error('bad --concurrency')
     const only = flag(args, 'loads')?.split(',')
+    const warmupText = flag(args, 'warmup')
+    const warmup = warmupText === undefined ? undefined : Number(warmupText)
+    if (warmup !== undefined && (!Number.isSafeInteger(warmup) || warmup < 1)) throw new Error('bad --warmup')
     const loads = ([['1KiB', KiB, 4000, 3], ['256KiB', 256 * KiB, 300, 2]] as const).filter(([label]) => only === undefined || only.includes(label))
     for (const [label, size, count, seconds] of loads) {
       console.error(`bench: delivery: ${label} documents, full and half load`)
-      await load(sender, receiver, size, Math.ceil(count / 10), { concurrency }) // warm-up
+      // Warm-up as long as the measured load: V8 keeps compiling the hot path (its compiler
+      // threads took a quarter of both processes' CPU) for thousands of envelopes; a node runs for
+      // months, so the figures are those of the steady state after it.
+      await load(sender, receiver, size, warmup ?? count, { concurrency })
       const full = await load(sender, receiver, size, count, { concurrency })
       const halfRate = full.envelopesPerSec / 2
       const half = await load(sender, receiver, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
