@@ -1,6 +1,6 @@
 import { SIGNATURE_LENGTH, type NodeKey } from '@lienthong/crypto'
 import {
-  MAX_TTL_MS, createEnvelopeAsync, encodeEnvelope, isContentType, isOrgCode, type DecodedEnvelope
+  MAX_TTL_MS, createEnvelope, encodeEnvelope, isContentType, isOrgCode, type DecodedEnvelope
 } from '@lienthong/envelope'
 import { LienthongError, type Logger } from '@lienthong/errors'
 import type { Host, RegistryReplica } from '@lienthong/protocol'
@@ -94,8 +94,9 @@ export class Submitter {
       const createdAt = this.d.now()
       const payloadHash = sealed.kind === 'blob' ? new Uint8Array(Buffer.from(sealed.blob.hash, 'hex')) : undefined
       const payload = sealed.kind === 'inline' ? sealed.sealed : { hash: payloadHash as Uint8Array, length: sealed.blob.length }
-      // Signed on the thread pool: the main thread of a busy node only queues the signature.
-      const envelope = await createEnvelopeAsync({
+      // Signed here, not on the thread pool: measured at full load, handing each signature to a
+      // pool thread cost more CPU in thread wake-ups than it saved the main thread (−70 µs/envelope).
+      const envelope = createEnvelope({
         kind: s.kind,
         senderOrg: s.from,
         recipients: routing.recipients,
