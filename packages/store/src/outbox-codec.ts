@@ -89,26 +89,20 @@ export interface DuePosition {
   peer: string
 }
 
-export const dueGlobalKey = (p: DuePosition): Uint8Array => concatBytes(GLOBAL_TAG, encodeSeq(p.at), utf8(p.id), utf8(p.peer))
+/** Key range of the global due index earlier versions also wrote (`g ‖ at ‖ id ‖ peer`): removed at open. */
+export const LEGACY_DUE_GLOBAL_RANGE = { gte: GLOBAL_TAG, lt: utf8('h') }
 export const duePeerKey = (p: DuePosition): Uint8Array =>
   concatBytes(PEER_TAG, utf8(p.peer), SEP, encodeSeq(p.at), utf8(p.id))
 
-/** Key range of due-index rows with time ≤ `now`, for all peers or one. */
-export function dueRange (now: number, peer: string | undefined): { gte: Uint8Array, lt: Uint8Array } {
+/** Key range of one peer's due-index rows with time ≤ `now`. */
+export function dueRange (now: number, peer: string): { gte: Uint8Array, lt: Uint8Array } {
   const end = encodeSeq(Math.min(now + 1, Number.MAX_SAFE_INTEGER))
-  if (peer === undefined) return { gte: GLOBAL_TAG, lt: concatBytes(GLOBAL_TAG, end) }
   const prefix = concatBytes(PEER_TAG, utf8(peer), SEP)
   return { gte: prefix, lt: concatBytes(prefix, end) }
 }
 
-/** Decode a global due key; `peer` known for a per-peer key. */
-export function decodeDueKey (key: Uint8Array, peer: string | undefined): DuePosition | undefined {
-  if (peer === undefined) {
-    const at = decodeSeq(key, 1)
-    if (at === undefined || key.length <= 1 + 8 + ID_LENGTH) return undefined
-    const text = Buffer.from(key.subarray(9)).toString('utf8')
-    return { at, id: text.slice(0, ID_LENGTH), peer: text.slice(ID_LENGTH) }
-  }
+/** Decode a per-peer due key of `peer`. */
+export function decodeDueKey (key: Uint8Array, peer: string): DuePosition | undefined {
   const offset = 1 + utf8(peer).length + 1
   const at = decodeSeq(key, offset)
   if (at === undefined || key.length !== offset + 8 + ID_LENGTH) return undefined

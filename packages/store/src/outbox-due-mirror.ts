@@ -59,11 +59,11 @@ export class DueMirror {
     if (list.length === 0) this.#peers.delete(p.peer)
   }
 
-  /** Positions of `peer` due at or before `now`, after `after` if given, at most `limit`. */
-  due (peer: string, now: number, limit: number, after?: DuePosition): DuePosition[] {
+  /** Positions of `peer` due at or before `now`, after `after` (or from it, `inclusive`) if given, at most `limit`. */
+  due (peer: string, now: number, limit: number, after?: DuePosition, inclusive = false): DuePosition[] {
     const list = this.#peers.get(peer) ?? []
     const out: DuePosition[] = []
-    for (let i = after === undefined ? 0 : this.#firstAfter(list, after, false); i < list.length && out.length < limit; i++) {
+    for (let i = after === undefined ? 0 : this.#firstAfter(list, after, inclusive); i < list.length && out.length < limit; i++) {
       const p = list[i] as DuePosition
       if (p.at > now) break
       out.push(p)

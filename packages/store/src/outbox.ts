@@ -8,7 +8,7 @@ import { HotRecords } from './outbox-hot.js'
 import { DUE_MIRROR_MAX_ENTRIES, DueMirror } from './outbox-due-mirror.js'
 import { ReadBatcher } from './read-batcher.js'
 import {
-  DUE_PEER_RANGE, childRange, decodeDelivery, decodeDuePeerKey, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, dueGlobalKey,
+  DUE_PEER_RANGE, childRange, decodeDelivery, decodeDuePeerKey, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, LEGACY_DUE_GLOBAL_RANGE,
   duePeerKey, dueRange, encodeDelivery, encodeDueCursor, encodeRecord, encodeStatus, childSuffix, recordKey,
   statusKey, type DeliveryState, type DuePosition, type OutboxRecipient, type OutboxRecordHead, type OutboxStatus
 } from './outbox-codec.js'
@@ -64,6 +64,13 @@ export interface OutboxOptions {
   maxPendingOps?: number
   /** Queued deliveries whose due index is kept in memory, at most (default 100 000); beyond, it is read from LevelDB. */
   memoryDueLimit?: number
+}
+
+/** (at, id, peer) order. */
+function comparePositions (a: DuePosition, b: DuePosition): number {
+  if (a.at !== b.at) return a.at - b.at
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1
+  return a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0
 }
 
 function corruptDue (): never {
@@ -122,11 +129,14 @@ export class Outbox {
   /** Open the outbox of `db`, loading its counters. */
   static async open (db: Database, options: OutboxOptions = {}): Promise<Outbox> {
     const counters = await OutboxCounters.load(db.namespace(NAMESPACE.OUTBOX_META))
+    // Outboxes written before 2026-11 also kept a global due index: no longer read or written.
+    const due = db.namespace(NAMESPACE.OUTBOX_DUE)
+    if ((await due.keys({ ...LEGACY_DUE_GLOBAL_RANGE, limit: 1 }).all()).length > 0) await due.clear(LEGACY_DUE_GLOBAL_RANGE)
     // The per-peer due index in memory, unless it is too large (then it is read from LevelDB).
     let positions: DuePosition[] | undefined
     const limit = options.memoryDueLimit ?? DUE_MIRROR_MAX_ENTRIES
     if (counters.counts().queued <= limit) {
-      positions = (await db.namespace(NAMESPACE.OUTBOX_DUE).keys(DUE_PEER_RANGE).all()).map(key => decodeDuePeerKey(key) ?? corruptDue())
+      positions = (await due.keys(DUE_PEER_RANGE).all()).map(key => decodeDuePeerKey(key) ?? corruptDue())
     }
     const [last] = await db.namespace(NAMESPACE.OUTBOX).keys({ reverse: true, limit: 1 }).all()
     const maxId = last === undefined ? '' : Buffer.from(last).toString('utf8')
@@ -237,15 +247,29 @@ export class Outbox {
     })
   }
 
+  /** Due positions of one peer (from memory when it can), or of all of them in (at, id, peer) order. */
   async #duePositions (query: DueQuery, from: DuePosition | undefined): Promise<DuePosition[]> {
-    if (query.peer !== undefined && this.#mirror.enabled) return this.#mirror.due(query.peer, query.now, query.limit, from)
-    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(query.now, query.peer)
-    if (from !== undefined) {
+    const { peer, now, limit } = query
+    if (peer !== undefined) return await this.#peerDue(peer, now, limit, from, false)
+    // Every peer's first `limit` after the cursor, merged: the cursor's (at, id) is still to come
+    // for peers sorting after its peer.
+    const lists = await Promise.all(this.#counters.pendingPeers().map(async ({ peerId }) =>
+      await this.#peerDue(peerId, now, limit, from, from !== undefined && peerId > from.peer)))
+    const all = lists.flat().filter(p => from === undefined || comparePositions(p, from) > 0)
+    return all.sort(comparePositions).slice(0, limit)
+  }
+
+  async #peerDue (peer: string, now: number, limit: number, from: DuePosition | undefined, inclusive: boolean): Promise<DuePosition[]> {
+    const start = from === undefined ? undefined : { ...from, peer }
+    if (this.#mirror.enabled) return this.#mirror.due(peer, now, limit, start, inclusive)
+    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(now, peer)
+    if (start !== undefined) {
       delete range.gte
-      range.gt = query.peer === undefined ? dueGlobalKey(from) : duePeerKey(from)
+      if (inclusive) range.gte = duePeerKey(start)
+      else range.gt = duePeerKey(start)
     }
-    const keys = await this.#due.keys({ ...range, limit: query.limit }).all()
-    return keys.map(key => decodeDueKey(key, query.peer) ?? corruptDue())
+    const keys = await this.#due.keys({ ...range, limit }).all()
+    return keys.map(key => decodeDueKey(key, peer) ?? corruptDue())
   }
 
   /** Recipient nodes with queued deliveries and how many (from the counters, no scan). */
@@ -343,10 +367,8 @@ export class Outbox {
   }
 
   #dueOps (type: 'put' | 'del', p: DuePosition): BatchOp[] {
-    const keys = [dueGlobalKey(p), duePeerKey(p)]
-    return keys.map(key => type === 'put'
-      ? { type, namespace: this.#due, key, value: new Uint8Array(0) }
-      : { type, namespace: this.#due, key })
+    const key = duePeerKey(p)
+    return [type === 'put' ? { type, namespace: this.#due, key, value: new Uint8Array(0) } : { type, namespace: this.#due, key }]
   }
 
 }

@@ -173,3 +173,18 @@ test('a record id is refused when it exists: in the same session, concurrently, 
   for (const id of [older, newer, racing]) await t.throwsAsync(again.submit(submission(id, [peer(3)])), { code: StoreErrorCode.OUTBOX_DUPLICATE })
   t.deepEqual((await again.due({ now: 5_000, limit: 10, peer: peer(1) })).map(d => d.id), [older, newer, racing])
 })
+
+test('an outbox written with the former global due index loses it at open and stays due', async t => {
+  const { dir, db, outbox } = await open(t)
+  const id = ulid(1_000, 1)
+  await outbox.submit(submission(id, [peer(1)]))
+  // What earlier versions also wrote for each queued delivery: g ‖ at ‖ id ‖ peer.
+  const due = db.namespace('outbox-due')
+  const legacy = Buffer.concat([Buffer.from('g'), Buffer.alloc(8), Buffer.from(id + peer(1))])
+  await due.put(legacy, new Uint8Array(0))
+  await outbox.close()
+  await db.close()
+  const { db: db2, outbox: again } = await open(t, dir)
+  t.deepEqual(await db2.namespace('outbox-due').keys({ gte: Buffer.from('g'), lt: Buffer.from('h') }).all(), [])
+  t.deepEqual((await again.due({ now: 1_000, limit: 10 })).map(d => [d.id, d.peerId]), [[id, peer(1)]])
+})
