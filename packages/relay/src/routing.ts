@@ -106,3 +106,30 @@ export function routeAll (state: RegistryState, self: NodeRecord, to: readonly s
   }
   return { routes, nodes: [...nodes.values()], recipients: [...recipients], warnings }
 }
+
+// Routings of recent submissions per registry state (a state never changes: a new one replaces it).
+const routings = new WeakMap<RegistryState, Map<string, Routing>>()
+const ROUTINGS_KEPT = 1024
+
+/**
+ * `checkSenderHosted` then `routeAll`, remembered per registry state: a document system sends
+ * the same few (from, to) pairs over and over, and routing them again cost the sender about as much
+ * as writing the envelope. A refusal is not remembered (it is thrown again on the next call).
+ */
+export function routeSubmission (state: RegistryState, self: NodeRecord, from: string, to: readonly string[]): Routing {
+  let cache = routings.get(state)
+  if (cache === undefined) {
+    cache = new Map()
+    routings.set(state, cache)
+  }
+  const key = `${self.peerId} ${from} ${to.join(' ')}`
+  let routing = cache.get(key)
+  if (routing === undefined) {
+    checkSenderHosted(state, self, from)
+    routing = routeAll(state, self, to)
+    if (cache.size >= ROUTINGS_KEPT) cache.clear()
+    cache.set(key, routing)
+  }
+  // Copies: the caller hands routes and warnings out in its answer.
+  return { routes: routing.routes.map(r => ({ ...r })), nodes: routing.nodes, recipients: [...routing.recipients], warnings: [...routing.warnings] }
+}

@@ -9,7 +9,7 @@ import { MAX_SUBMIT_RECIPIENTS, STATUS_CONTENT_TYPE } from './constants.js'
 import { RelayErrorCode } from './errors.js'
 import { UlidFactory } from './ids.js'
 import { encodeStatus, type StatusPayload } from './payload-info.js'
-import { activeSelf, checkSenderHosted, routeAll } from './routing.js'
+import { activeSelf, routeSubmission } from './routing.js'
 import { sealPayload, type SealedPayload } from './seal-payload.js'
 import type { SubmitRequest, SubmitResult } from './types.js'
 
@@ -83,8 +83,7 @@ export class Submitter {
   private async send (s: Submission): Promise<SubmitResult> {
     const state = this.d.replica.state
     const self = activeSelf(state, this.d.host.peerId)
-    checkSenderHosted(state, self, s.from)
-    const routing = routeAll(state, self, s.to)
+    const routing = routeSubmission(state, self, s.from, s.to)
     const maxEnvelopeBytes = state.params.maxEnvelopeBytes
     const sealed = await sealPayload(s.payload, routing.nodes.map(n => n.sealingPublicKey), this.d.blobs, {
       inlineMaxBytes: this.d.inlinePayloadMaxBytes, maxPlainBytes: this.d.maxPayloadBytes, maxSealedBytes: maxEnvelopeBytes

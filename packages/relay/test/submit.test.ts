@@ -80,3 +80,19 @@ test('a node that is suspended cannot send', async t => {
   await net.append([{ type: 'node.suspend', peerId: a.peerId, reason: 'tạm dừng' }])
   t.is(await codeOf(t, a.relay.submit(doc(['000.00.00.H29']))), RelayErrorCode.NODE_NOT_ACTIVE)
 })
+
+test('a routing that was accepted is refused as soon as the registry changes (recipient suspended, then resumed)', async t => {
+  const net = await TestNet.create(t, ORGS)
+  const a = await net.addNode({ orgs: [G01] })
+  const b = await net.addNode({ orgs: ['000.00.00.H29'], startRelay: false })
+  const first = await a.relay.submit(doc(['000.00.00.H29']))
+  t.is(first.recipients[0]?.node, b.peerId)
+  await net.append([{ type: 'node.suspend', peerId: b.peerId, reason: 'bảo trì' }])
+  t.is(await codeOf(t, a.relay.submit(doc(['000.00.00.H29']))), RelayErrorCode.RECIPIENT_SUSPENDED)
+  await net.append([{ type: 'node.resume', peerId: b.peerId }])
+  const again = await a.relay.submit(doc(['000.00.00.H29']))
+  t.deepEqual(again.recipients, first.recipients)
+  // Answers are copies: changing one does not change the next.
+  ;(again.recipients[0] as { org: string }).org = 'changed'
+  t.is((await a.relay.submit(doc(['000.00.00.H29']))).recipients[0]?.org, '000.00.00.H29')
+})
