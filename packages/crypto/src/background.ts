@@ -1,5 +1,5 @@
 import { generateKeyPair, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
-import { rawX25519PublicKey } from './seal-format.js'
+import { rawX25519PublicKey } from './x25519.js'
 
 /**
  * Crypto jobs run on libuv's thread pool, off the main thread, so that a busy node spreads its
@@ -74,11 +74,12 @@ export interface EphemeralKeyPair {
 }
 
 /**
- * Key pairs generated ahead, in the background, each handed out once: enough for a burst of
- * concurrent submissions (the bench submits 64 at once), which otherwise falls back to generating
- * on the main thread, three times its cost there (about 70 µs against 22 µs to queue a job).
+ * Key pairs generated ahead, in the background, each handed out once. A sender now replaces its
+ * ephemeral sealing key every few thousand payloads or a minute (seal-keys.ts), so one ready is
+ * enough: the replacement then costs nothing on the main thread, where generating one costs three
+ * times as much as on the pool (about 70 µs against 22 µs to queue a job).
  */
-const READY_TARGET = 128
+const READY_TARGET = 1
 const ready: EphemeralKeyPair[] = []
 let generating = 0
 
@@ -97,9 +98,9 @@ function refill (): void {
 }
 
 /**
- * A fresh X25519 key pair for one sealed payload, never handed out twice: one generated ahead on
- * the thread pool when there is one, else one generated here. Taking one starts generating more,
- * up to a few ahead; a node that never seals never generates any.
+ * A fresh X25519 key pair for a sender's next ephemeral sealing key, never handed out twice: the
+ * one generated ahead on the thread pool when there is one, else one generated here. Taking one
+ * starts generating the next; a node that never seals never generates any.
  */
 export function ephemeralKeyPair (): EphemeralKeyPair {
   const pair = ready.shift()
