@@ -1,13 +1,12 @@
 // X25519 keys of sealing: the sender's reused ephemeral key, the caches of shared secrets on both
 // sides, the KEK derivation and the key wrap (format and trade-offs at the top of seal.ts).
-import { createCipheriv, createDecipheriv, createHmac, diffieHellman, type KeyObject } from 'node:crypto'
-import { ephemeralKeyPair } from './background.js'
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, randomFillSync, type KeyObject } from 'node:crypto'
 import {
   PUBLIC_KEY_CACHE_SIZE, SEAL_EPHEMERAL_MAX_USES, SEAL_EPHEMERAL_TTL_MS, SEAL_KEK_INFO, SEAL_KEK_INFO_V1,
-  SEAL_OPENER_CACHE_SIZE, SEAL_TAG_LENGTH
+  SEAL_OPENER_CACHE_SIZE, SEAL_TAG_LENGTH, X25519_KEY_LENGTH, X25519_PKCS8_PREFIX
 } from './constants.js'
 import { DATA_KEY_LENGTH, sealMalformed, sealTampered, type SealHeader } from './seal-format.js'
-import { importX25519PublicKey, x25519PrivateKeyObject, x25519PublicKeyObject } from './x25519.js'
+import { importX25519PublicKey, rawX25519PublicKey, x25519PrivateKeyObject, x25519PublicKeyObject } from './x25519.js'
 
 const ZERO_NONCE = Buffer.alloc(12)
 // HKDF's expand input for a 32-byte output: info | 0x01 (RFC 5869 §2.3, one block).
@@ -39,12 +38,29 @@ function deriveKek (version: 1 | 2, ikm: Uint8Array, ephemeralPublicKey: Uint8Ar
   }
 }
 
-/** A sender's ephemeral key, with the X25519 secrets it shares with each recipient so far. */
+/**
+ * A sender's ephemeral key, with the X25519 secrets it shares with each recipient so far.
+ *
+ * Made from 32 random bytes (X25519 clamps any), not with generateKeyPair(Sync): on Node 20.20.2
+ * exporting the public key of a generated pair as a JWK can deadlock the main thread (the export
+ * holds the key's mutex while allocating; the GC it triggers finalizes the key generation job,
+ * whose destructor waits for that mutex; a loop of such pairs hung after about 250 000). Without a
+ * generation job there is nothing to finalize. It costs a few hundred microseconds, once per
+ * SEAL_EPHEMERAL_MAX_USES payloads or SEAL_EPHEMERAL_TTL_MS.
+ */
 export class SealingKey {
   uses = 0
+  readonly privateKey: KeyObject
+  readonly publicKey: Uint8Array
   private readonly secrets = new Map<string, Buffer>()
 
-  constructor (readonly privateKey: KeyObject, readonly publicKey: Uint8Array, readonly expiresAt: number) {}
+  constructor (rawPrivateKey: Uint8Array, readonly expiresAt: number) {
+    if (rawPrivateKey.length !== X25519_KEY_LENGTH) throw new TypeError('an X25519 private key is 32 bytes')
+    const der = Buffer.concat([X25519_PKCS8_PREFIX, rawPrivateKey])
+    this.privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+    der.fill(0)
+    this.publicKey = rawX25519PublicKey(createPublicKey(this.privateKey))
+  }
 
   /** X25519(ephemeral, recipient), computed once per recipient; throws for a small-order key. */
   secretFor (recipient: Uint8Array): Buffer {
@@ -74,8 +90,9 @@ let current: SealingKey | undefined
 export function sealingKey (): SealingKey {
   if (current === undefined || current.uses >= SEAL_EPHEMERAL_MAX_USES || now() >= current.expiresAt) {
     current?.retire()
-    const pair = ephemeralKeyPair()
-    current = new SealingKey(pair.privateKey, pair.publicKey, now() + SEAL_EPHEMERAL_TTL_MS)
+    const raw = randomFillSync(new Uint8Array(X25519_KEY_LENGTH))
+    current = new SealingKey(raw, now() + SEAL_EPHEMERAL_TTL_MS)
+    raw.fill(0)
   }
   current.uses++
   return current

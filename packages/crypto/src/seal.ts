@@ -50,7 +50,7 @@
  * no stanza names their key, and `seal-tampered` for any authentication failure, the wrapped key
  * and the salt included.
  */
-import { createPublicKey, randomFillSync } from 'node:crypto'
+import { randomFillSync } from 'node:crypto'
 import { LienthongError } from '@lienthong/errors'
 import {
   SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_SALT_LENGTH, SEAL_TAG_LENGTH, X25519_KEY_LENGTH
@@ -62,7 +62,6 @@ import type { NodeKey } from './keys.js'
 import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
 import { DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, type SealHeader } from './seal-format.js'
 import { SealingKey, sealingKey, unwrapDataKey, wrapDataKey } from './seal-keys.js'
-import { rawX25519PublicKey, x25519PrivateKeyObject } from './x25519.js'
 
 /** Options of `seal`, `sealStream` and `createSealer`. */
 export interface SealOptions {
@@ -172,8 +171,8 @@ export function sealWithInputs (payload: Uint8Array, recipients: Uint8Array[], i
   checkRecipients(recipients)
   checkLength('data key', inputs.dataKey, DATA_KEY_LENGTH)
   checkLength('salt', inputs.salt, SEAL_SALT_LENGTH)
-  const privateKey = x25519PrivateKeyObject(Uint8Array.from(inputs.ephemeralPrivateKey))
-  const ephemeral = new SealingKey(privateKey, rawX25519PublicKey(createPublicKey(privateKey)), Infinity)
+  checkLength('ephemeral private key', inputs.ephemeralPrivateKey, X25519_KEY_LENGTH)
+  const ephemeral = new SealingKey(inputs.ephemeralPrivateKey, Infinity)
   const sealer = startSealer(recipients, inputs.chunkSize, ephemeral, Uint8Array.from(inputs.dataKey), inputs.salt)
   ephemeral.retire()
   return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])

@@ -34,13 +34,13 @@ test('verifyAsync: many at once all settle; a small-order key is false; wrong le
   await t.throwsAsync(verifyAsync(key.publicKey, DOMAIN, messages[0]!, trivial.subarray(1)), { code: CryptoErrorCode.BAD_LENGTH })
 })
 
-test('a new ephemeral key at each rotation (made ahead or on the spot), shared by the payloads sealed until the next; all open', async t => {
+test('a new ephemeral key at each rotation, shared by the payloads sealed until the next; all open', async t => {
   const recipient = generateNodeKey()
   const sealed: Uint8Array[] = []
   for (let i = 0; i < 200; i++) {
     if (i % 20 === 0) rotateSealingKey()
     sealed.push(seal(new Uint8Array([i & 0xff, 1, 2, 3]), [recipient.sealingPublicKey]))
-    // Let keys generated on the thread pool arrive between some bursts.
+    // Sealing while other jobs complete on the event loop.
     if (i % 40 === 19) await new Promise(resolve => { setImmediate(resolve) })
   }
   const ephemeral = sealed.map(s => Buffer.from(s.subarray(4, 36)).toString('hex'))
