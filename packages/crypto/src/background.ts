@@ -1,9 +1,8 @@
-import { generateKeyPair, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
-import { rawX25519PublicKey } from './seal-format.js'
+import { sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
 
 /**
  * Crypto jobs run on libuv's thread pool, off the main thread, so that a busy node spreads its
- * signature checks and key generation over its cores. The pool (4 threads by default) also
+ * signing and signature checks over its cores. The pool (4 threads by default) also
  * serves LevelDB and the file system: at most this many crypto jobs are handed to it at once and
  * the others wait here, so a burst of hundreds of receipts queues a database write behind a few
  * hundred microseconds of work at most. Enough to keep the pool busy even when the main thread
@@ -11,8 +10,6 @@ import { rawX25519PublicKey } from './seal-format.js'
  * receipts at a few hundred a second and starved its own delivery channel).
  */
 const MAX_JOBS = 32
-/** Key pairs generated ahead at once, at most (they are not urgent). */
-const MAX_KEY_JOBS = 4
 
 let running = 0
 const waiting: Array<() => void> = []
@@ -65,46 +62,4 @@ export async function signInBackground (key: KeyObject, message: Uint8Array): Pr
       }
     })
   })
-}
-
-/** An X25519 key pair with its raw public key. */
-export interface EphemeralKeyPair {
-  privateKey: KeyObject
-  publicKey: Uint8Array
-}
-
-/**
- * Key pairs generated ahead, in the background, each handed out once: enough for a burst of
- * concurrent submissions (the bench submits 64 at once), which otherwise falls back to generating
- * on the main thread, three times its cost there (about 70 µs against 22 µs to queue a job).
- */
-const READY_TARGET = 128
-const ready: EphemeralKeyPair[] = []
-let generating = 0
-
-function refill (): void {
-  while (ready.length + generating < READY_TARGET && generating < MAX_KEY_JOBS) {
-    generating++
-    schedule((done) => {
-      generateKeyPair('x25519', undefined, (err, publicKey, privateKey) => {
-        done()
-        generating--
-        if (err === null) ready.push({ privateKey, publicKey: rawX25519PublicKey(publicKey) })
-        refill()
-      })
-    })
-  }
-}
-
-/**
- * A fresh X25519 key pair for one sealed payload, never handed out twice: one generated ahead on
- * the thread pool when there is one, else one generated here. Taking one starts generating more,
- * up to a few ahead; a node that never seals never generates any.
- */
-export function ephemeralKeyPair (): EphemeralKeyPair {
-  const pair = ready.shift()
-  refill()
-  if (pair !== undefined) return pair
-  const fresh = generateKeyPairSync('x25519')
-  return { privateKey: fresh.privateKey, publicKey: rawX25519PublicKey(fresh.publicKey) }
 }

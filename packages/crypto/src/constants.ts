@@ -20,10 +20,30 @@ export const X25519_FROM_SEED_INFO = 'lienthong/x25519-from-seed/v1'
  */
 export const PUBLIC_KEY_CACHE_SIZE = 4096
 
-/** First bytes of a sealed payload (format version 1, see seal-format.ts). */
-export const SEAL_MAGIC = 'LTS1'
-/** HKDF info of the key that wraps a payload's data key for one recipient. */
-export const SEAL_KEK_INFO = 'lienthong/seal/v1/kek'
+/** First bytes of a sealed payload as `seal` writes it (format version 2, see seal.ts). */
+export const SEAL_MAGIC = 'LTS2'
+/** First bytes of a payload sealed in format version 1 (still opened). */
+export const SEAL_MAGIC_V1 = 'LTS1'
+/** HKDF info of the key that wraps a payload's data key for one recipient (format version 2). */
+export const SEAL_KEK_INFO = 'lienthong/seal/v2/kek'
+/** The same in format version 1. */
+export const SEAL_KEK_INFO_V1 = 'lienthong/seal/v1/kek'
+/** Random bytes per payload in a v2 header, mixed into every KEK: KEKs stay unique when the ephemeral key is reused. */
+export const SEAL_SALT_LENGTH = 16
+/**
+ * A sender's ephemeral X25519 key seals at most this many payloads, or for at most
+ * `SEAL_EPHEMERAL_TTL_MS`, whichever comes first (see seal.ts): an X25519 key generation and
+ * agreement per recipient were about 40% of the CPU that a node spends sending a 1 KiB document.
+ */
+export const SEAL_EPHEMERAL_MAX_USES = 4096
+/** Longest life of a sender's ephemeral sealing key, in milliseconds. */
+export const SEAL_EPHEMERAL_TTL_MS = 60_000
+/**
+ * X25519 secrets an opener keeps per own key, one per sender's ephemeral key seen lately:
+ * consecutive payloads from one sender share it (a sender's cache holds one per recipient, up to
+ * `PUBLIC_KEY_CACHE_SIZE`).
+ */
+export const SEAL_OPENER_CACHE_SIZE = 256
 /** Plaintext bytes per sealed chunk unless told otherwise: bounds the memory of streaming. */
 export const SEAL_DEFAULT_CHUNK_SIZE = 64 * 1024
 export const SEAL_MIN_CHUNK_SIZE = 1024

@@ -28,3 +28,5 @@ export {
   seal, open, sealStream, openStream, createSealer, createOpener, sealedLength,
   type SealOptions, type Sealer, type Opener
 } from './seal.js'
+export { headerLength as sealHeaderLength, sealedHeaderLength, type SealVersion } from './seal-format.js'
+export { rotateSealingKey } from './seal-keys.js'

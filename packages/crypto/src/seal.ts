@@ -1,8 +1,9 @@
 /*
- * Sealed payload, format version 1. All integers are big-endian.
+ * Sealed payload, format version 2 (what `seal` writes). All integers are big-endian.
  *
- *   header = "LTS1"                              magic (4 bytes)
- *          | ephPub                              ephemeral X25519 public key, fresh per payload (32)
+ *   header = "LTS2"                              magic (4 bytes)
+ *          | ephPub                              the sender's ephemeral X25519 public key (32)
+ *          | salt                                16 random bytes, fresh per payload (16)
  *          | n                                   recipient count, u16, 1..1000 (2)
  *          | n × stanza                          80 bytes each, no two with the same recipientPub:
  *                recipientPub                    the recipient's X25519 public key (32)
@@ -13,32 +14,54 @@
  *                nonce_i = 3 zero bytes | u64 i | 1 byte last flag (1 on chunk_m only, else 0)
  *
  *   DEK = 32 random bytes per payload.
- *   KEK = HKDF-SHA256(ikm = X25519(ephPriv, recipientPub), salt = ephPub | recipientPub,
- *                     info = "lienthong/seal/v1/kek", 32 bytes)
+ *   KEK = HKDF-SHA256(ikm = X25519(ephPriv, recipientPub), salt = ephPub | recipientPub | salt,
+ *                     info = "lienthong/seal/v2/kek", 32 bytes)
  *
  * Every chunk but the last holds exactly chunkSize plaintext bytes (chunkSize + 16 sealed); the
- * last holds 1..chunkSize (an empty payload is a single empty final chunk, 16 bytes). The zero
- * nonce of the key wrap is safe because each KEK is used once: the ephemeral key is fresh per
- * payload. The chunk index and last flag in the nonce, with the header hash as AAD, make any
+ * last holds 1..chunkSize (an empty payload is a single empty final chunk, 16 bytes). The chunk
+ * index and last flag in the nonce, with the header hash (salt included) as AAD, make any
  * modification, truncation, reordering, extension or header change fail authentication.
  *
+ * Format version 1 ("LTS1", still opened, no longer written) is the same without the salt: the
+ * header is "LTS1" | ephPub | n | stanzas | chunkSize, and KEK = HKDF-SHA256(X25519(ephPriv,
+ * recipientPub), salt = ephPub | recipientPub, info = "lienthong/seal/v1/kek"). Its zero-nonce key
+ * wrap needed a fresh ephemeral key per payload: an X25519 key generation, and an agreement per
+ * recipient, for every payload (about 40% of a sender's CPU for a 1 KiB document).
+ *
+ * The ephemeral key of v2 is reused: a sender keeps one in memory (never on disk) for at most
+ * SEAL_EPHEMERAL_MAX_USES payloads or SEAL_EPHEMERAL_TTL_MS, whichever comes first, with the
+ * X25519 secret it shares with each recipient; those secrets are wiped when it is replaced. A
+ * payload then costs a random DEK and salt, one HKDF and one AES-GCM wrap per recipient, and its
+ * chunks. The trade-off:
+ *   - the zero-nonce wrap stays safe: the per-payload salt makes every KEK unique, so no
+ *     (KEK, nonce) pair is ever used twice, even under the same ephemeral key and recipient;
+ *   - someone who reads the sender's memory while a key is in use can unwrap the payloads sealed
+ *     under it in that window (at most its uses or its lifetime), but could as well read their
+ *     plaintext then, which passes through the same memory; the key never leaves the process;
+ *   - compromise of a recipient's key is unchanged from v1: it opens what was sealed for it,
+ *     whatever the ephemeral keys, and nothing else;
+ *   - payloads sealed in a row by one sender show the same ephPub: an observer of sealed bytes
+ *     (who sees sender and recipients in the envelope anyway) can tell they share a sender.
+ * Openers keep X25519(own key, ephPub) for the last ephemeral keys seen (SEAL_OPENER_CACHE_SIZE),
+ * since consecutive payloads from one sender share it.
+ *
  * Openers refuse with `seal-malformed` what cannot be parsed (magic, counts, chunk size out of
- * range, duplicate stanzas, short header), `seal-not-recipient` when no stanza names their key,
- * and `seal-tampered` for any authentication failure, the wrapped key included.
+ * range, duplicate stanzas, short header, small-order ephemeral key), `seal-not-recipient` when
+ * no stanza names their key, and `seal-tampered` for any authentication failure, the wrapped key
+ * and the salt included.
  */
 import { randomFillSync } from 'node:crypto'
 import { LienthongError } from '@lienthong/errors'
-import { ephemeralKeyPair } from './background.js'
-import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_TAG_LENGTH, X25519_KEY_LENGTH } from './constants.js'
+import {
+  SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_SALT_LENGTH, SEAL_TAG_LENGTH, X25519_KEY_LENGTH
+} from './constants.js'
 import { checkLength } from './ed25519.js'
 import { CryptoErrorCode } from './errors.js'
 import { sha256 } from './hash.js'
 import type { NodeKey } from './keys.js'
 import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
-import {
-  DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, unwrapDataKey,
-  wrapDataKey, x25519PrivateKeyObject, type SealHeader
-} from './seal-format.js'
+import { DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, type SealHeader } from './seal-format.js'
+import { SealingKey, sealingKey, unwrapDataKey, wrapDataKey } from './seal-keys.js'
 
 /** Options of `seal`, `sealStream` and `createSealer`. */
 export interface SealOptions {
@@ -106,20 +129,22 @@ export function createSealer (recipients: Uint8Array[], options: SealOptions = {
   const chunkSize = options.chunkSize ?? SEAL_DEFAULT_CHUNK_SIZE
   checkChunkSize(chunkSize)
   checkRecipients(recipients)
-  const dataKey = randomFillSync(new Uint8Array(DATA_KEY_LENGTH))
-  // Fresh per payload (generated ahead off the main thread when possible, each used once).
-  const ephemeral = ephemeralKeyPair()
-  const ephemeralPublicKey = ephemeral.publicKey
+  // DEK and salt, fresh per payload, in one draw: the salt is what lets the ephemeral key be reused.
+  const secrets = randomFillSync(new Uint8Array(DATA_KEY_LENGTH + SEAL_SALT_LENGTH))
+  return startSealer(recipients, chunkSize, sealingKey(), secrets.subarray(0, DATA_KEY_LENGTH), secrets.subarray(DATA_KEY_LENGTH))
+}
+
+function startSealer (recipients: Uint8Array[], chunkSize: number, ephemeral: SealingKey, dataKey: Uint8Array, salt: Uint8Array): Sealer {
   const stanzas = recipients.map((recipient, index): [Uint8Array, Uint8Array] => {
     try {
-      return [recipient, wrapDataKey(dataKey, ephemeral.privateKey, ephemeralPublicKey, recipient)]
+      return [recipient, wrapDataKey(dataKey, ephemeral, recipient, salt)]
     } catch {
       // X25519 gives an all-zero secret for a small-order point: that key can receive nothing.
       dataKey.fill(0)
       throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'unusable recipient key (small order)', { index })
     }
   })
-  const header = encodeHeader(ephemeralPublicKey, stanzas, chunkSize)
+  const header = encodeHeader(ephemeral.publicKey, salt, stanzas, chunkSize)
   const body = new ChunkSealer(dataKey, sha256(header), chunkSize)
   return {
     header,
@@ -130,6 +155,27 @@ export function createSealer (recipients: Uint8Array[], options: SealOptions = {
     finish: () => body.finish(),
     abort: () => { body.abort() }
   }
+}
+
+/** Inputs that `seal` draws at random, given instead: for golden vectors only (not exported by the package). */
+export interface SealTestInputs {
+  ephemeralPrivateKey: Uint8Array
+  dataKey: Uint8Array
+  salt: Uint8Array
+  chunkSize: number
+}
+
+/** Test hook: `seal` with a given ephemeral key, DEK and salt, to reproduce committed vectors. */
+export function sealWithInputs (payload: Uint8Array, recipients: Uint8Array[], inputs: SealTestInputs): Uint8Array {
+  checkChunkSize(inputs.chunkSize)
+  checkRecipients(recipients)
+  checkLength('data key', inputs.dataKey, DATA_KEY_LENGTH)
+  checkLength('salt', inputs.salt, SEAL_SALT_LENGTH)
+  checkLength('ephemeral private key', inputs.ephemeralPrivateKey, X25519_KEY_LENGTH)
+  const ephemeral = new SealingKey(inputs.ephemeralPrivateKey, Infinity)
+  const sealer = startSealer(recipients, inputs.chunkSize, ephemeral, Uint8Array.from(inputs.dataKey), inputs.salt)
+  ephemeral.retire()
+  return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
 }
 
 /** Start opening a sealed payload addressed (among others) to `key`. */
@@ -145,7 +191,7 @@ export function createOpener (key: NodeKey): Opener {
     if (index < 0) {
       throw new LienthongError(CryptoErrorCode.SEAL_NOT_RECIPIENT, 'this key is not a recipient of the sealed payload', { recipients: header.recipients.length })
     }
-    const dataKey = unwrapDataKey(header.wrappedKeys[index]!, x25519PrivateKeyObject(key.sealingPrivateKey), header, key.sealingPublicKey)
+    const dataKey = unwrapDataKey(header.wrappedKeys[index]!, key.sealingPrivateKey, header, key.sealingPublicKey)
     return new ChunkOpener(dataKey, sha256(header.bytes), header.chunkSize)
   }
   return {
@@ -216,11 +262,11 @@ export function openStream (source: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
   })()
 }
 
-/** Exact size of a sealed payload: header plus plaintext plus one 16-byte tag per chunk. */
+/** Exact size of a sealed payload as `seal` writes it (format v2): header plus plaintext plus one 16-byte tag per chunk. */
 export function sealedLength (payloadLength: number, recipientCount: number, chunkSize: number = SEAL_DEFAULT_CHUNK_SIZE): number {
   if (!Number.isSafeInteger(payloadLength) || payloadLength < 0) throw new RangeError('payloadLength must be a non-negative integer')
   if (!Number.isInteger(recipientCount) || recipientCount < 1 || recipientCount > SEAL_MAX_RECIPIENTS) throw new RangeError('recipientCount out of range')
   checkChunkSize(chunkSize)
   const chunks = Math.max(1, Math.ceil(payloadLength / chunkSize))
-  return headerLength(recipientCount) + payloadLength + chunks * SEAL_TAG_LENGTH
+  return headerLength(recipientCount, 2) + payloadLength + chunks * SEAL_TAG_LENGTH
 }

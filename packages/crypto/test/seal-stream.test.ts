@@ -3,15 +3,16 @@ import fc from 'fast-check'
 import { createHash, randomBytes } from 'node:crypto'
 import { setImmediate } from 'node:timers/promises'
 import {
-  CryptoErrorCode, SEAL_DEFAULT_CHUNK_SIZE, generateNodeKey, open, openStream, seal, sealStream, sealedLength
+  CryptoErrorCode, SEAL_DEFAULT_CHUNK_SIZE, generateNodeKey, nodeKeyFromSeed, open, openStream, seal, sealStream, sealedLength
 } from '@lienthong/crypto'
-import { collect, cut, equalBytes, patternBytes } from './helpers.js'
+import { collect, cut, equalBytes, fixture, fromHex, hex, patternBytes } from './helpers.js'
+import type { SealVector } from './seal-spec.js'
 
 const C = 1024
 const alice = generateNodeKey()
 const bob = generateNodeKey()
 const recipients = [alice.sealingPublicKey, bob.sealingPublicKey]
-const HL = 38 + 80 * recipients.length + 4
+const HL = 58 + 80 * recipients.length // format v2: 54-byte prefix, 80 per recipient, u32 chunk size
 
 /** An asynchronous source, as a socket or a file would be: one event-loop turn per piece. */
 async function * pieces (bytes: Uint8Array, sizes: number[]): AsyncGenerator<Uint8Array> {
@@ -137,4 +138,23 @@ test('bad recipients are refused before the source is read; bad pieces are TypeE
   t.false(read)
   await t.throwsAsync(collect(sealStream(['text' as unknown as Uint8Array], recipients)), { instanceOf: TypeError })
   await t.throwsAsync(collect(openStream([42 as unknown as Uint8Array], alice)), { instanceOf: TypeError })
+})
+
+test('the v1 and v2 golden vectors open through openStream for any cutting (property)', async (t) => {
+  const { vectors } = fixture<{ vectors: SealVector[] }>('seal-vectors.json')
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...vectors), pieceSizes, async (v, sizes) => {
+    const key = nodeKeyFromSeed(fromHex(v.recipientSeeds.at(-1)!))
+    return hex(await collect(openStream(pieces(fromHex(v.sealed), sizes), key))) === v.payload
+  }), { numRuns: 40 })
+  t.pass()
+})
+
+test('one and many recipients through sealStream and openStream, cut in 1-byte and odd pieces', async (t) => {
+  const keys = Array.from({ length: 12 }, () => generateNodeKey())
+  const payload = patternBytes(3 * C + 5, 'many')
+  for (const n of [1, 12]) {
+    const sealed = await collect(sealStream(pieces(payload, [1, 700]), keys.slice(0, n).map((k) => k.sealingPublicKey), { chunkSize: C }))
+    t.is(sealed.length, sealedLength(payload.length, n, C))
+    for (const key of keys.slice(0, n)) t.true(equalBytes(await collect(openStream(cut(sealed, [1, 333, 1]), key)), payload), `${n} recipients`)
+  }
 })

@@ -1,17 +1,19 @@
 import test from 'ava'
 import fc from 'fast-check'
-import { createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, hkdfSync } from 'node:crypto'
 import {
-  CryptoErrorCode, SEAL_DEFAULT_CHUNK_SIZE, SEAL_KEK_INFO, SEAL_MAX_CHUNK_SIZE, X25519_PKCS8_PREFIX, X25519_SPKI_PREFIX,
+  CryptoErrorCode, SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_CHUNK_SIZE,
   createOpener, createSealer, generateNodeKey, open, seal, sealedLength, sha256, type NodeKey
 } from '@lienthong/crypto'
 import { equalBytes, hex, patternBytes } from './helpers.js'
+import { specOpen } from './seal-spec.js'
 
 const C = 1024 // the smallest chunk size, so multi-chunk cases stay small
 const keys: NodeKey[] = Array.from({ length: 50 }, () => generateNodeKey())
 const pubs = (n: number): Uint8Array[] => keys.slice(0, n).map((k) => k.sealingPublicKey)
 const stranger = generateNodeKey()
-const headerLength = (n: number): number => 38 + 80 * n + 4
+// Format v2: magic 4 | ephPub 32 | salt 16 | u16 n | n × 80 | u32 chunkSize.
+const headerLength = (n: number): number => 54 + 80 * n + 4
+const S = 54 // first stanza
 
 test('every recipient opens, for 1 to 50 recipients', (t) => {
   const payload = patternBytes(3000)
@@ -49,47 +51,22 @@ test('the default chunk size is 64 KiB and an empty payload is one 16-byte chunk
 test('the bytes follow the documented format (opened here with node:crypto alone)', (t) => {
   const payload = patternBytes(2 * C + 100)
   const sealed = Buffer.from(seal(payload, pubs(3), { chunkSize: C }))
-  t.is(sealed.subarray(0, 4).toString('latin1'), 'LTS1')
-  t.is(sealed.readUInt16BE(36), 3)
-  const me = keys[1]!
-  for (let i = 0; i < 3; i++) t.is(hex(sealed.subarray(38 + 80 * i, 70 + 80 * i)), hex(keys[i]!.sealingPublicKey))
-  const hl = headerLength(3)
-  t.is(sealed.readUInt32BE(hl - 4), C)
-  const ephPub = sealed.subarray(4, 36)
-  const shared = diffieHellman({
-    privateKey: createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, me.sealingPrivateKey]), format: 'der', type: 'pkcs8' }),
-    publicKey: createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, ephPub]), format: 'der', type: 'spki' })
-  })
-  const kek = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephPub, me.sealingPublicKey]), SEAL_KEK_INFO, 32))
-  const wrapped = sealed.subarray(38 + 80 + 32, 38 + 160)
-  const unwrap = createDecipheriv('aes-256-gcm', kek, Buffer.alloc(12))
-  unwrap.setAuthTag(wrapped.subarray(32))
-  const dek = Buffer.concat([unwrap.update(wrapped.subarray(0, 32)), unwrap.final()])
-  const aad = sha256(sealed.subarray(0, hl))
-  const sizes = [C + 16, C + 16, 100 + 16]
-  let offset = hl
-  const plain: Buffer[] = []
-  sizes.forEach((size, i) => {
-    const nonce = Buffer.alloc(12)
-    nonce.writeUInt32BE(i, 7)
-    nonce[11] = i === sizes.length - 1 ? 1 : 0
-    const chunk = sealed.subarray(offset, offset + size)
-    const d = createDecipheriv('aes-256-gcm', dek, nonce)
-    d.setAAD(aad)
-    d.setAuthTag(chunk.subarray(size - 16))
-    plain.push(d.update(chunk.subarray(0, size - 16)), d.final())
-    offset += size
-  })
-  t.is(offset, sealed.length)
-  t.true(equalBytes(Buffer.concat(plain), payload))
+  t.is(sealed.subarray(0, 4).toString('latin1'), 'LTS2')
+  t.is(sealed.readUInt16BE(52), 3)
+  for (let i = 0; i < 3; i++) t.is(hex(sealed.subarray(S + 80 * i, S + 32 + 80 * i)), hex(keys[i]!.sealingPublicKey))
+  t.is(sealed.readUInt32BE(headerLength(3) - 4), C)
+  t.is(sealed.length, headerLength(3) + 2 * (C + 16) + 100 + 16)
+  // test/seal-spec.ts: the format as documented, with node:crypto and none of the package's code.
+  for (const key of keys.slice(0, 3)) t.true(equalBytes(specOpen(sealed, key.sealingPrivateKey), payload))
 })
 
-test('sealing is randomized: a fresh ephemeral key and data key every time', (t) => {
+test('sealing is randomized: a fresh data key and salt every time', (t) => {
   const payload = patternBytes(100)
   const a = seal(payload, pubs(2), { chunkSize: C })
   const b = seal(payload, pubs(2), { chunkSize: C })
-  t.false(equalBytes(a.subarray(4, 36), b.subarray(4, 36)))
-  t.false(equalBytes(a.subarray(-116), b.subarray(-116)))
+  t.false(equalBytes(a.subarray(36, 52), b.subarray(36, 52)), 'salt')
+  t.false(equalBytes(a.subarray(S + 32, S + 80), b.subarray(S + 32, S + 80)), 'wrapped key')
+  t.false(equalBytes(a.subarray(-116), b.subarray(-116)), 'body')
 })
 
 // Layout for the tamper tests: 3 recipients, chunk size C, payload 3C + 10 -> chunks C, C, C, 10.
@@ -115,14 +92,15 @@ test('a modified byte anywhere in the body, or in its tags, is seal-tampered', (
 test('a modified header is refused with the code that fits', (t) => {
   const tampered = [
     4 + 7, // ephemeral key: unwrapping fails
-    38 + 32 + 3, // our wrapped data key
-    38 + 80 + 3, // another recipient's key: header hash (AAD) differs
-    38 + 160 + 40, // another recipient's wrapped key
+    36, 51, // the salt: the KEK (unwrapping fails) and the AAD differ
+    S + 32 + 3, // our wrapped data key
+    S + 80 + 3, // another recipient's key: header hash (AAD) differs
+    S + 160 + 40, // another recipient's wrapped key
     HL - 1 // chunk size 1024 -> 1025: boundaries and AAD differ
   ]
   for (const at of tampered) t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_TAMPERED }, `byte ${at}`)
-  t.throws(() => open(flip(38), me), { code: CryptoErrorCode.SEAL_NOT_RECIPIENT })
-  for (const at of [0, 3, 36, HL - 4]) t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_MALFORMED }, `byte ${at}`)
+  t.throws(() => open(flip(S), me), { code: CryptoErrorCode.SEAL_NOT_RECIPIENT })
+  for (const at of [0, 3, 52, HL - 4]) t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_MALFORMED }, `byte ${at}`)
 })
 
 test('malformed inputs are seal-malformed', (t) => {
@@ -133,13 +111,18 @@ test('malformed inputs are seal-malformed', (t) => {
   }
   const cases: Record<string, Uint8Array> = {
     empty: new Uint8Array(0),
+    magicOnly: sealed.subarray(0, 4),
     short: sealed.subarray(0, 20),
+    cutInSalt: sealed.subarray(0, 40),
+    cutBeforeCount: sealed.subarray(0, 52),
+    cutInStanza: sealed.subarray(0, S + 100),
     truncatedHeader: sealed.subarray(0, HL - 1),
-    noRecipient: withHeader((b) => b.writeUInt16BE(0, 36)),
-    tooManyRecipients: withHeader((b) => b.writeUInt16BE(1001, 36)),
+    unknownMagic: withHeader((b) => b.write('LTS3', 0, 'latin1')),
+    noRecipient: withHeader((b) => b.writeUInt16BE(0, 52)),
+    tooManyRecipients: withHeader((b) => b.writeUInt16BE(1001, 52)),
     chunkTooSmall: withHeader((b) => b.writeUInt32BE(1023, HL - 4)),
     chunkTooLarge: withHeader((b) => b.writeUInt32BE(SEAL_MAX_CHUNK_SIZE + 1, HL - 4)),
-    duplicateStanza: withHeader((b) => b.copy(b, 38 + 80, 38, 38 + 80)),
+    duplicateStanza: withHeader((b) => b.copy(b, S + 80, S, S + 80)),
     lowOrderEphemeral: withHeader((b) => b.fill(0, 4, 36))
   }
   for (const [name, bytes] of Object.entries(cases)) t.throws(() => open(bytes, me), { code: CryptoErrorCode.SEAL_MALFORMED }, name)

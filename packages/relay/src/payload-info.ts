@@ -1,29 +1,27 @@
-import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_TAG_LENGTH, open, type NodeKey } from '@lienthong/crypto'
+import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_TAG_LENGTH, open, sealHeaderLength as cryptoSealHeaderLength, sealedHeaderLength, type NodeKey } from '@lienthong/crypto'
 import { LienthongError } from '@lienthong/errors'
 import { MAX_STATUS_NOTE_LENGTH, STATUS_CODES } from './constants.js'
 import { RelayErrorCode } from './errors.js'
 
-// Sealed-payload header, format v1 (see @lienthong/crypto seal.ts): "LTS1" | ephemeral key (32) |
-// u16 n | n × 80-byte stanza | u32 chunkSize. Only the sizes are read here, never a key.
-const COUNT_OFFSET = 36
-const STANZA_BYTES = 80
-const FIXED_HEADER_BYTES = 42
+// Sealed-payload headers (see @lienthong/crypto seal.ts): format v2, written since, and v1, in
+// payloads stored before, differ in size (v2 adds a 16-byte salt). Only the sizes are read here,
+// through crypto's sealedHeaderLength, never a key; the chunk size is the header's last 4 bytes.
 
-/** Length of a sealed header for `recipients` recipient nodes. */
+/** Length of a sealed header for `recipients` recipient nodes, as sealed now (format v2). */
 export function sealHeaderLength (recipients: number): number {
-  return FIXED_HEADER_BYTES + STANZA_BYTES * recipients
+  return cryptoSealHeaderLength(recipients)
 }
 
-/** How many bytes of a sealed payload `sealedLayout` needs, given its first 38 bytes (undefined: more). */
+/** How many bytes of a sealed payload `sealedLayout` needs, given its first 54 bytes (undefined: more; 0: not sealed). */
 export function sealPrefixNeeded (prefix: Uint8Array): number | undefined {
-  if (prefix.length < COUNT_OFFSET + 2) return undefined
-  return sealHeaderLength(Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).readUInt16BE(COUNT_OFFSET))
+  const needed = sealedHeaderLength(prefix)
+  return needed === null ? 0 : needed
 }
 
 /** Header length and chunk size of a sealed payload, from its first bytes; undefined if too short or not sealed. */
 export function sealedLayout (prefix: Uint8Array): { headerLength: number, chunkSize: number } | undefined {
-  const needed = sealPrefixNeeded(prefix)
-  if (needed === undefined || prefix.length < needed || Buffer.from(prefix.subarray(0, 4)).toString('latin1') !== 'LTS1') return undefined
+  const needed = sealedHeaderLength(prefix)
+  if (needed === undefined || needed === null || prefix.length < needed) return undefined
   const chunkSize = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).readUInt32BE(needed - 4)
   return chunkSize > 0 ? { headerLength: needed, chunkSize } : undefined
 }

@@ -97,6 +97,16 @@ export class RelayViews {
     return payload === null ? undefined : openStatus(payload, this.key)?.note
   }
 
+  /**
+   * Plaintext length of a sent payload: from its header when inline; else as sealed now, once with
+   * the default chunk size for every distinct recipient node (a payload sealed in format v1, before
+   * v2, kept out of line, reads 16 bytes short).
+   */
+  private sentLength (envelope: DecodedEnvelope, nodes: number): number {
+    const layout = envelope.payload === null ? undefined : sealedLayout(envelope.payload)
+    return plaintextLength(envelope.header.payloadLength, layout?.headerLength ?? sealHeaderLength(nodes), layout?.chunkSize)
+  }
+
   async outboxView (record: OutboxRecord): Promise<OutboxView> {
     const envelope = storedEnvelope(record.envelopeBytes)
     const { header } = envelope
@@ -126,8 +136,7 @@ export class RelayViews {
       contentType: header.contentType,
       createdAt: header.createdAt,
       expiresAt: header.expiresAt,
-      // Sealed once, with the default chunk size, for every distinct recipient node.
-      payloadLength: plaintextLength(header.payloadLength, sealHeaderLength(nodes.length)),
+      payloadLength: this.sentLength(envelope, nodes.length),
       deliveries,
       statuses
     }

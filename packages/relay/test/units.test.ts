@@ -37,6 +37,14 @@ test('the layout of a real sealed payload is read from its first bytes', t => {
   t.is(plaintextLength(sealed.length, layout?.headerLength ?? 0, layout?.chunkSize), payload.length)
   t.is(sealedLayout(sealed.subarray(0, 50)), undefined, 'too short')
   t.is(sealedLayout(new Uint8Array(400)), undefined, 'not sealed')
+  // Format v1 (payloads stored before v2): no 16-byte salt after the ephemeral key.
+  const v1 = Buffer.alloc(38 + 2 * 80 + 4 + 100)
+  v1.write('LTS1', 0, 'latin1')
+  v1.writeUInt16BE(2, 36)
+  v1.writeUInt32BE(2048, 38 + 160)
+  t.deepEqual(sealedLayout(v1), { headerLength: 38 + 160 + 4, chunkSize: 2048 })
+  t.is(plaintextLength(v1.length, 38 + 160 + 4, 2048), 100 - 16)
+  t.is(sealHeaderLength(2), 54 + 160 + 4, 'sealed now: format v2')
 })
 
 test('statuses carry a national code and an optional note, sealed for the sender node only', t => {
