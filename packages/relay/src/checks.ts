@@ -33,6 +33,29 @@ export function peerKey (peerId: string): Uint8Array {
   return key
 }
 
+// The peer hosting each organisation code, per registry state. A state is an immutable snapshot
+// (each applied entry makes a new one), so a cache keyed by it is never stale: a revocation or a
+// move of an organisation takes effect with the first envelope checked after it applies.
+const hostCaches = new WeakMap<RegistryState, Map<string, string | null>>()
+/** Bound on the codes cached per state (peers choose the codes they send). */
+const HOST_CACHE_MAX = 4096
+
+/** The PeerId of the node hosting `org` in `state` (`hostOf`, cached per state), or undefined. */
+export function hostPeerOf (state: RegistryState, org: string): string | undefined {
+  let cache = hostCaches.get(state)
+  if (cache === undefined) {
+    cache = new Map()
+    hostCaches.set(state, cache)
+  }
+  let peer = cache.get(org)
+  if (peer === undefined) {
+    peer = hostOf(state, org)?.node.peerId ?? null
+    if (cache.size >= HOST_CACHE_MAX) cache.clear()
+    cache.set(org, peer)
+  }
+  return peer ?? undefined
+}
+
 /**
  * The receiver's checks of architecture §4, cheapest first; the refusal code, or undefined when
  * the envelope may be accepted. In order: sender node = delivering peer, peer admitted and not
@@ -53,8 +76,8 @@ export function checkIncoming (env: SignedEnvelope, ctx: CheckContext): string |
   const self = state.nodes.get(ctx.selfPeerId)
   if (self === undefined || !ACTIVE_STATES.has(self.state)) return RefusalCode.RECEIVER_NOT_ACTIVE
   if (!mayExchange(state, sender, self)) return RefusalCode.SENDER_NOT_ALLOWED
-  if (hostOf(state, header.senderOrg)?.node.peerId !== ctx.remotePeerId) return RefusalCode.SENDER_ORG_NOT_HOSTED
-  if (!header.recipients.some(org => hostOf(state, org)?.node.peerId === ctx.selfPeerId)) return RefusalCode.NOT_A_RECIPIENT
+  if (hostPeerOf(state, header.senderOrg) !== ctx.remotePeerId) return RefusalCode.SENDER_ORG_NOT_HOSTED
+  if (!header.recipients.some(org => hostPeerOf(state, org) === ctx.selfPeerId)) return RefusalCode.NOT_A_RECIPIENT
   if (env.headerBytes.length + SIGNATURE_LENGTH + header.payloadLength > state.params.maxEnvelopeBytes) return RefusalCode.ENVELOPE_TOO_LARGE
   const verified = verifyEnvelope(env, { now: ctx.now, maxClockSkewMs: ctx.maxClockSkewMs, expectedSender: ctx.remoteKey })
   return verified.ok ? undefined : verified.code
@@ -62,5 +85,5 @@ export function checkIncoming (env: SignedEnvelope, ctx: CheckContext): string |
 
 /** The recipients of `codes` that this node hosts, in envelope order. */
 export function hostedHere (state: RegistryState, selfPeerId: string, codes: readonly string[]): string[] {
-  return codes.filter(org => hostOf(state, org)?.node.peerId === selfPeerId)
+  return codes.filter(org => hostPeerOf(state, org) === selfPeerId)
 }

@@ -105,10 +105,12 @@ export class RelayReceiver {
   private async fromWire (batch: Array<IncomingEnvelope<BlobSink>>, remote: string): Promise<DeliveryResponse[]> {
     // Detached payloads must be durable before their envelopes are accepted (a failure here
     // resets the stream: the sender retries).
-    const candidates = await Promise.all(batch.map(async (incoming): Promise<Candidate> => {
-      const blob = await incoming.payloadSink?.stored()
-      return { envelope: incoming.envelope, bytes: incoming.bytes, seq: incoming.seq, ...(blob === undefined ? {} : { blob }) }
-    }))
+    // (Most envelopes carry their payload inline: no promise for those.)
+    const candidates = batch.map((incoming): Candidate => ({ envelope: incoming.envelope, bytes: incoming.bytes, seq: incoming.seq }))
+    const stored = batch.flatMap((incoming, i) => incoming.payloadSink === undefined
+      ? []
+      : [incoming.payloadSink.stored().then(blob => { if (blob !== undefined) (candidates[i] as Candidate).blob = blob })])
+    if (stored.length > 0) await Promise.all(stored)
     return await this.receive(candidates, remote, false)
   }
 

@@ -96,3 +96,25 @@ test('a peer outside the registry, or revoked, is cut off by the gate before any
   t.is(await metricValue(b, METRIC_NAMES.received), 0)
   t.truthy(a)
 })
+
+test('registry changes apply from the next envelope on: an organisation moved away, then a revoked sender, are refused at once', async t => {
+  const net = await TestNet.create(t, ORGS)
+  const a = await net.addNode({ orgs: [G01, H31] })
+  // An open gate keeps a revoked peer connected, so the relay's own checks decide.
+  const b = await net.addNode({ orgs: [H29], gate: 'open' })
+  const send = async (senderOrg: string): Promise<unknown> => (await rawSend(a.host, b, [inline(envelopeFor(a.key, b, { senderOrg }, DOC))]))[0]
+  t.is((await send(H31) as { status: string }).status, 'receipted')
+  t.is((await send(G01) as { status: string }).status, 'receipted')
+
+  await net.append([{ type: 'node.update-orgs', peerId: a.peerId, orgs: [G01] }])
+  t.deepEqual(await send(H31), { status: 'refused', code: RefusalCode.SENDER_ORG_NOT_HOSTED })
+  t.is((await send(G01) as { status: string }).status, 'receipted')
+  // The receiving node hands its organisation over: envelopes to it are no longer for this node.
+  await net.append([{ type: 'node.update-orgs', peerId: b.peerId, orgs: [H33] }])
+  t.deepEqual(await send(G01), { status: 'refused', code: RefusalCode.NOT_A_RECIPIENT })
+  await net.append([{ type: 'node.update-orgs', peerId: b.peerId, orgs: [H29] }])
+  t.is((await send(G01) as { status: string }).status, 'receipted')
+
+  await net.append([{ type: 'node.revoke', peerId: a.peerId, incident: 'INC-2025-013' }])
+  t.deepEqual(await send(G01), { status: 'refused', code: RefusalCode.SENDER_REVOKED })
+})

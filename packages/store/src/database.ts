@@ -89,9 +89,20 @@ class LevelDatabase implements Database {
     }
     const levelOps = ops.map((op, index) => this.#toLevelOp(op, index))
     if (levelOps.length === 0) return
+    // A chained batch on the root with keys prefixed here: the same atomic LevelDB write as
+    // `root.batch(array)`, at a fifth of its main-thread cost per op (the array form clones and
+    // re-encodes every op through its sublevel). Still abstract-level's public API, so close()
+    // waits for a write in progress.
+    let batch: ReturnType<RootLevel['batch']> | undefined
     try {
-      await this.#root.batch(levelOps, { sync: options.sync ?? true })
+      batch = this.#root.batch()
+      for (const op of levelOps) {
+        if (op.value === undefined) batch.del(op.key)
+        else batch.put(op.key, op.value)
+      }
+      await batch.write({ sync: options.sync ?? true })
     } catch (err) {
+      await batch?.close().catch(() => {}) // closes itself once written; not if a put threw
       const code = levelCode(err)
       if (code === 'LEVEL_DATABASE_NOT_OPEN') {
         throw new LienthongError(StoreErrorCode.CLOSED, 'database is closed', { location: this.location }, { cause: err })
@@ -101,15 +112,15 @@ class LevelDatabase implements Database {
     }
   }
 
-  #toLevelOp (op: BatchOp, index: number) {
+  #toLevelOp (op: BatchOp, index: number): { key: Uint8Array, value: Uint8Array | undefined } {
     if (typeof op !== 'object' || op === null) throw new TypeError(`op ${index} is not an object`)
     if (!this.#owned.has(op.namespace)) throw new TypeError(`op ${index}: namespace is not one of this database`)
     if (!(op.key instanceof Uint8Array)) throw new TypeError(`op ${index}: key must be a Uint8Array`)
     if (op.type === 'put') {
       if (!(op.value instanceof Uint8Array)) throw new TypeError(`op ${index}: value must be a Uint8Array`)
-      return { type: 'put' as const, sublevel: op.namespace, key: op.key, value: op.value }
+      return { key: op.namespace.prefixKey(op.key, 'view'), value: op.value }
     }
-    if (op.type === 'del') return { type: 'del' as const, sublevel: op.namespace, key: op.key }
+    if (op.type === 'del') return { key: op.namespace.prefixKey(op.key, 'view'), value: undefined }
     throw new TypeError(`op ${index}: type must be 'put' or 'del'`)
   }
 

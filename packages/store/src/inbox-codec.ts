@@ -1,8 +1,7 @@
 import { LienthongError } from '@lienthong/errors'
-import { encodeSeq } from './codec.js'
 import { StoreErrorCode } from './errors.js'
 import {
-  RecordReader, RecordWriter, assertBytes, assertToken, assertUint, assertUlid, concatBytes
+  RecordReader, assertBytes, assertToken, assertUint, assertUlid
 } from './record-codec.js'
 
 /** One envelope handed to `Inbox.accept` by the delivery receiver, after verification. */
@@ -101,9 +100,66 @@ export function decodeCursor (cursor: unknown): number {
   throw new LienthongError(StoreErrorCode.INBOX_BAD_CURSOR, 'not an inbox cursor')
 }
 
+const TWO_32 = 2 ** 32
+const encoder = new TextEncoder()
+
+/** Writes fixed-width big-endian integers and u32-length-prefixed strings into one buffer. */
+class Cursor {
+  readonly out: Uint8Array
+  readonly #view: DataView
+  #at = 0
+
+  constructor (length: number) {
+    this.out = new Uint8Array(length)
+    this.#view = new DataView(this.out.buffer)
+  }
+
+  u8 (n: number): this {
+    this.out[this.#at++] = n
+    return this
+  }
+
+  u32 (n: number): this {
+    this.#view.setUint32(this.#at, n)
+    this.#at += 4
+    return this
+  }
+
+  u64 (n: number): this {
+    this.#view.setUint32(this.#at, Math.floor(n / TWO_32))
+    this.#view.setUint32(this.#at + 4, n >>> 0)
+    this.#at += 8
+    return this
+  }
+
+  bytes (b: Uint8Array): this {
+    this.u32(b.length)
+    this.out.set(b, this.#at)
+    this.#at += b.length
+    return this
+  }
+
+  /** An ASCII string (ids and PeerIds are checked ASCII tokens: one byte per character). */
+  ascii (s: string): this {
+    this.u32(s.length)
+    encoder.encodeInto(s, this.out.subarray(this.#at, this.#at + s.length))
+    this.#at += s.length
+    return this
+  }
+}
+
+/**
+ * The stored entry: the layout `RecordWriter` writes (`u8 v1 ‖ str id ‖ str sender ‖ u64
+ * receivedAt ‖ u64 payloadLength ‖ optBytes payloadHash ‖ bytes envelope`), built in one buffer
+ * (this runs once per received envelope). `checkItem` has made `id` and `senderPeerId` ASCII.
+ */
 export function encodeEntry (item: InboxItem): Uint8Array {
-  return new RecordWriter().u8(ENTRY_VERSION).str(item.id).str(item.senderPeerId).u64(item.receivedAt)
-    .u64(item.payloadLength).optBytes(item.payloadHash).bytes(item.envelopeBytes).finish()
+  const hash = item.payloadHash
+  const length = 1 + 4 + item.id.length + 4 + item.senderPeerId.length + 8 + 8 + 1 + (hash === undefined ? 0 : 4 + hash.length) + 4 + item.envelopeBytes.length
+  const c = new Cursor(length).u8(ENTRY_VERSION).ascii(item.id).ascii(item.senderPeerId).u64(item.receivedAt).u64(item.payloadLength)
+  if (hash === undefined) c.u8(0)
+  else c.u8(1).bytes(hash)
+  return c.bytes(item.envelopeBytes).out
 }
 
 export function decodeEntry (seq: number, bytes: Uint8Array, ackedAt: number | undefined): InboxEntry {
@@ -126,7 +182,9 @@ export function decodeEntry (seq: number, bytes: Uint8Array, ackedAt: number | u
 
 /** Dedupe value: the arrival seq and the original receipt. */
 export function encodeDedupe (seq: number, receipt: Uint8Array): Uint8Array {
-  return concatBytes(encodeSeq(seq), receipt)
+  const c = new Cursor(8 + receipt.length).u64(seq)
+  c.out.set(receipt, 8)
+  return c.out
 }
 
 export function decodeDedupe (bytes: Uint8Array): { seq: number, receipt: Uint8Array } {

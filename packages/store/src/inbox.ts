@@ -9,20 +9,9 @@ import {
   type AcceptResult, type FollowOptions, type InboxEntry, type InboxItem, type InboxListOptions, type InboxOptions,
   type InboxPage
 } from './inbox-codec.js'
+import { Group, Slot, type Original } from './inbox-slot.js'
 import { KeyedLock } from './keyed-lock.js'
 import { assertLimit, assertUint, assertUlid, utf8 } from './record-codec.js'
-
-interface Original {
-  existed: boolean
-  seq: number
-  receipt: Uint8Array
-}
-
-interface Fresh {
-  item: InboxItem
-  resolve: (o: Original) => void
-  reject: (err: unknown) => void
-}
 
 const idKey = (id: string): Uint8Array => utf8(id)
 
@@ -55,7 +44,7 @@ export class Inbox {
   readonly #dedupe: Namespace
   readonly #committer: GroupCommitter
   readonly #locks = new KeyedLock()
-  readonly #pending = new Map<string, Promise<Original>>()
+  readonly #pending = new Map<string, Slot>()
   #order: Promise<void> = Promise.resolve()
   #nextSeq: number
   #lastSeq: number | undefined
@@ -91,26 +80,44 @@ export class Inbox {
     if (!isArray(items)) throw new TypeError('items must be an array')
     items.forEach(checkItem)
     if (this.#closed) throw new LienthongError(StoreErrorCode.CLOSED, 'inbox is closed')
-    const fresh: Fresh[] = []
     // Decided synchronously, so that an id in flight anywhere is seen by every later call.
-    const outcomes = items.map(async item => {
+    const slots: Slot[] = new Array<Slot>(items.length)
+    const repeated: boolean[] = new Array<boolean>(items.length)
+    const fresh: Slot[] = []
+    const group = new Group(items.length)
+    let others: Set<Slot> | undefined
+    items.forEach((item, i) => {
       const inFlight = this.#pending.get(item.id)
-      if (inFlight !== undefined) return result(item.id, true, await inFlight)
-      const original = new Promise<Original>((resolve, reject) => { fresh.push({ item, resolve, reject }) })
-      this.#pending.set(item.id, original)
-      const o = await original
-      return result(item.id, o.existed, o)
+      repeated[i] = inFlight !== undefined
+      if (inFlight !== undefined) {
+        slots[i] = inFlight
+        group.settled()
+        if (!fresh.includes(inFlight)) (others ??= new Set()).add(inFlight)
+        return
+      }
+      const slot = new Slot(item, group)
+      this.#pending.set(item.id, slot)
+      fresh.push(slot)
+      slots[i] = slot
     })
-    if (fresh.length > 0) this.#order = this.#order.then(async () => { await this.#prepare(fresh) })
-    return await Promise.all(outcomes)
+    if (fresh.length > 0) {
+      this.#order = this.#order.then(async () => { await this.#prepare(fresh) })
+      await group.done
+    }
+    if (others !== undefined) for (const slot of others) await slot.wait()
+    return slots.map((slot, i) => {
+      if (slot.failure !== undefined) throw slot.failure.err
+      const o = slot.original as Original
+      return result(slot.item.id, repeated[i] === true || o.existed, o)
+    })
   }
 
   // Runs in call order: dedupe lookup, seq assignment and admission to the committer.
   // Never rejects: every failure is handed to the callers whose items it concerns.
-  async #prepare (fresh: Fresh[]): Promise<void> {
+  async #prepare (fresh: Slot[]): Promise<void> {
     try {
       const stored = await this.#dedupe.getMany(fresh.map(f => idKey(f.item.id)))
-      const written: Array<Fresh & { seq: number }> = []
+      const written: Array<{ slot: Slot, seq: number }> = []
       const ops: BatchOp[] = []
       fresh.forEach((f, i) => {
         const raw = stored[i]
@@ -122,7 +129,7 @@ export class Inbox {
         }
         const seq = this.#nextSeq++
         const key = encodeSeq(seq)
-        written.push({ ...f, seq })
+        written.push({ slot: f, seq })
         ops.push({ type: 'put', namespace: this.#entries, key, value: encodeEntry(f.item) })
         ops.push({ type: 'put', namespace: this.#unacked, key, value: new Uint8Array(0) })
         ops.push({ type: 'put', namespace: this.#dedupe, key: idKey(f.item.id), value: encodeDedupe(seq, f.item.receiptBytes) })
@@ -130,23 +137,25 @@ export class Inbox {
       if (written.length === 0) return
       // Not awaited: the next call's lookup may run while this batch is being written.
       this.#committer.put(ops).then(() => {
-        for (const f of written) {
-          f.resolve({ existed: false, seq: f.seq, receipt: f.item.receiptBytes })
-          this.#pending.delete(f.item.id)
+        for (const { slot, seq } of written) {
+          this.#pending.delete(slot.item.id)
+          slot.resolve({ existed: false, seq, receipt: slot.item.receiptBytes })
         }
-        this.#lastSeq = Math.max(this.#lastSeq ?? 0, ...written.map(f => f.seq))
+        this.#lastSeq = Math.max(this.#lastSeq ?? 0, written[written.length - 1]?.seq ?? 0)
         this.#notify()
-      }, err => { this.#settle(written, err) })
+      }, err => { this.#settle(written.map(w => w.slot), err) })
     } catch (err) {
-      // settling a resolved promise is a no-op, so this rejects only the undecided items
+      // #settle skips the slots already decided, so this rejects only the undecided items
       this.#settle(fresh, err)
     }
   }
 
-  #settle (fresh: Fresh[], err: unknown): void {
+  #settle (fresh: Slot[], err: unknown): void {
     for (const f of fresh) {
-      f.reject(err)
+      // only the undecided ones: a slot already resolved is another accept's original now
+      if (f.settled) continue
       this.#pending.delete(f.item.id)
+      f.reject(err)
     }
   }
 
@@ -206,7 +215,7 @@ export class Inbox {
     assertUint(at, 'at')
     const inFlight = this.#pending.get(id)
     return await this.#locks.run(id, async () => {
-      if (inFlight !== undefined) await inFlight.catch(() => undefined)
+      if (inFlight !== undefined) await inFlight.wait()
       const raw = await this.#dedupe.get(idKey(id))
       if (raw === undefined) throw new LienthongError(StoreErrorCode.INBOX_NOT_FOUND, 'no inbox entry with this id', { id })
       const key = encodeSeq(decodeDedupe(raw).seq)

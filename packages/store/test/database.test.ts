@@ -55,6 +55,31 @@ test('a batch with an invalid op in the middle writes nothing', async t => {
   t.deepEqual(await outbox.keys().all(), [])
 })
 
+test('close() waits for batches in flight: each lands whole (puts and dels) and reads back after reopen', async t => {
+  const dir = join(await tempDir(t), 'db')
+  const db = await openDatabase(dir)
+  const inbox = db.namespace(NAMESPACE.INBOX)
+  const dedupe = db.namespace(NAMESPACE.DEDUPE)
+  await db.batch([{ type: 'put', namespace: inbox, key: bytes('gone'), value: bytes('x') }])
+  const writes = Array.from({ length: 20 }, async (_, i) => {
+    await db.batch([
+      { type: 'put', namespace: inbox, key: bytes(`k${i}`), value: bytes(`v${i}`) },
+      { type: 'put', namespace: dedupe, key: bytes(`k${i}`), value: new Uint8Array(0) },
+      { type: 'del', namespace: inbox, key: bytes('gone') }
+    ], { sync: i % 2 === 0 })
+  })
+  await db.close()
+  await Promise.all(writes)
+  const again = await openDatabase(dir)
+  t.teardown(async () => { await again.close() })
+  const inboxAgain = again.namespace(NAMESPACE.INBOX)
+  t.is(await inboxAgain.get(bytes('gone')), undefined)
+  for (let i = 0; i < 20; i++) {
+    t.is(text(await inboxAgain.get(bytes(`k${i}`))), `v${i}`)
+    t.is((await again.namespace(NAMESPACE.DEDUPE).get(bytes(`k${i}`)))?.length, 0)
+  }
+})
+
 test('a second open of the same folder in this process is store-locked until the first closes', async t => {
   const dir = await tempDir(t)
   const db = await openDatabase(dir)

@@ -143,3 +143,39 @@ test('follow yields what is there, then each new entry as it commits; abort and 
   t.deepEqual(tail, [ulid(2_000, 1)])
   await t.throwsAsync(inbox.accept([item(ulid(3_000, 1))]), { code: StoreErrorCode.CLOSED })
 })
+
+test('a failed group commit rejects its accept and every call waiting on the same id; the ids can be accepted again', async t => {
+  const db = await openDatabase(await tempDir(t))
+  let failNext = false
+  const flaky: Database = {
+    location: db.location,
+    namespace: name => db.namespace(name),
+    batch: async (ops, options) => {
+      if (failNext) {
+        failNext = false
+        throw new Error('disk full')
+      }
+      await db.batch(ops, options)
+    },
+    close: async () => { await db.close() }
+  }
+  const inbox = await Inbox.open(flaky)
+  t.teardown(async () => {
+    await inbox.close()
+    await db.close()
+  })
+  const a = ulid(4_000, 1)
+  const b = ulid(4_000, 2)
+  failNext = true
+  const results = await Promise.allSettled([
+    inbox.accept([item(a, 'first'), item(b, 'first')]),
+    inbox.accept([item(a, 'second')])
+  ])
+  t.deepEqual(results.map(r => r.status), ['rejected', 'rejected'])
+  t.deepEqual((await inbox.list({ limit: 10 })).entries, [])
+  const [again, other] = await inbox.accept([item(a, 'third'), item(b, 'third')])
+  t.like(again, { id: a, duplicate: false })
+  t.is(text(again!.receipt), 'third')
+  t.like(other, { id: b, duplicate: false })
+  t.deepEqual((await inbox.list({ limit: 10 })).entries.map(e => e.id), [a, b])
+})

@@ -107,7 +107,9 @@ export class DeliveryReceiver<S extends PayloadSink> {
       }
       this.queuedBytes -= next.length
       try {
-        await this.onFrame(next)
+        // Most frames (an envelope with its payload inline) are handled synchronously: no promise.
+        const pending = this.onFrame(next)
+        if (pending !== undefined) await pending
       } catch (err) {
         if (!(err instanceof Fatal)) throw err
         await this.stop(err)
@@ -124,22 +126,23 @@ export class DeliveryReceiver<S extends PayloadSink> {
     }
   }
 
-  private async onFrame (body: Uint8Array | SplitChunk): Promise<void> {
+  /** Handle one frame; a promise only when that takes I/O (a payload sink). Throws Fatal. */
+  private onFrame (body: Uint8Array | SplitChunk): Promise<void> | undefined {
     const frame = decodeBody(body)
     if (frame.type === FrameType.ENVELOPE) {
       if (this.current !== undefined || frame.seq !== this.expectedSeq) throw new Fatal(DeliveryErrorCode.BAD_FRAME)
       this.expectedSeq++
-      await this.onEnvelope(frame.seq, frame.data)
-      return
+      return this.onEnvelope(frame.seq, frame.data)
     }
     const open = this.current
     if (open === undefined || frame.seq !== open.seq) throw new Fatal(DeliveryErrorCode.BAD_FRAME)
-    if (frame.type === FrameType.PAYLOAD_CHUNK) await this.onChunk(open, frame.parts)
-    else if (frame.type === FrameType.PAYLOAD_END) await this.onEnd(open)
-    else throw new Fatal(DeliveryErrorCode.BAD_FRAME)
+    if (frame.type === FrameType.PAYLOAD_CHUNK) return this.onChunk(open, frame.parts)
+    if (frame.type === FrameType.PAYLOAD_END) return this.onEnd(open)
+    throw new Fatal(DeliveryErrorCode.BAD_FRAME)
   }
 
-  private async onEnvelope (seq: number, bytes: Uint8Array): Promise<void> {
+  /** Decode and queue an envelope; a promise only for a detached payload's sink being opened. */
+  private onEnvelope (seq: number, bytes: Uint8Array): Promise<void> | undefined {
     const mode = envelopePayloadMode(bytes)
     let envelope: DecodedEnvelope
     try {
@@ -169,17 +172,20 @@ export class DeliveryReceiver<S extends PayloadSink> {
     }
     const open = new IncomingPayload<S>(seq, envelope, bytes, envelope.header.payloadLength, this.config.log)
     this.current = open
-    if (this.config.openPayload === undefined) {
+    const { openPayload } = this.config
+    if (openPayload === undefined) {
       this.refuse(seq, DeliveryErrorCode.DETACHED_UNSUPPORTED, true)
       return
     }
-    try {
-      open.sink = await this.config.openPayload(envelope, this.peer)
-    } catch (err) {
-      // A LienthongError is a refusal (policy); anything else is our failure: the sender retries.
-      if (!isLienthongError(err) || !isWireCode(err.code)) throw this.handlerFailed(err)
-      this.refuse(seq, err.code, true)
-    }
+    return (async () => {
+      try {
+        open.sink = await openPayload(envelope, this.peer)
+      } catch (err) {
+        // A LienthongError is a refusal (policy); anything else is our failure: the sender retries.
+        if (!isLienthongError(err) || !isWireCode(err.code)) throw this.handlerFailed(err)
+        this.refuse(seq, err.code, true)
+      }
+    })()
   }
 
   private async onChunk (open: IncomingPayload<S>, parts: Uint8Array[]): Promise<void> {
