@@ -146,6 +146,7 @@ export class Outbox {
   /**
    * Store a record durably (one synced batch) with one `queued` delivery per distinct
    * recipient node. Resolve before answering 202. `outbox-duplicate` if the id exists.
+   * The outbox keeps `envelopeBytes` (not a copy) until the envelope is delivered: do not change them.
    */
   async submit (submission: OutboxSubmission): Promise<void> {
     checkSubmission(submission)
@@ -168,7 +169,7 @@ export class Outbox {
       ops.push(this.#counters.marker({ states: { queued: peers.length }, peers: peers.map(p => [p, 1] as const) }))
       await this.#committer.put(ops)
       if (head.id > this.#maxId) this.#maxId = head.id
-      this.#hot.add({ ...head, envelopeBytes: head.envelopeBytes.slice() }, queued)
+      this.#hot.add(head, queued)
       for (const peer of peers) this.#mirror.add({ at, id: head.id, peer })
     })
   }

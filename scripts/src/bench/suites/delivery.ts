@@ -10,7 +10,8 @@
  * - A large document (default 256 MiB, `--size=1GiB` for the goal) streamed upload → blob → wire →
  *   blob → download, with the peak RSS of both processes (goal < 128 MB); `--no-large` skips it.
  * `--loads=1KiB` (or `256KiB`) runs only those loads; each load is preceded by a warm-up of as many
- * documents (`--warmup=N` to change it).
+ * documents (`--warmup=N` to change it); `--count=N` measures N documents per load instead of 4000
+ * (1 KiB) and 300 (256 KiB).
  */
 import '@lienthong/compat'
 import { fork } from 'node:child_process'
@@ -293,13 +294,18 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
     const warmupText = flag(args, 'warmup')
     const warmup = warmupText === undefined ? undefined : Number(warmupText)
     if (warmup !== undefined && (!Number.isSafeInteger(warmup) || warmup < 1)) throw new Error('bad --warmup')
+    const countText = flag(args, 'count')
+    const countOverride = countText === undefined ? undefined : Number(countText)
+    if (countOverride !== undefined && (!Number.isSafeInteger(countOverride) || countOverride < 10)) throw new Error('bad --count')
     const loads = ([['1KiB', KiB, 4000, 3], ['256KiB', 256 * KiB, 300, 2]] as const).filter(([label]) => only === undefined || only.includes(label))
-    for (const [label, size, count, seconds] of loads) {
+    for (const [label, size, defaultCount, seconds] of loads) {
+      const count = countOverride ?? defaultCount
       console.error(`bench: delivery: ${label} documents, full and half load`)
       // Warm-up as long as the measured load: V8 keeps compiling the hot path (its compiler
       // threads took a quarter of both processes' CPU) for thousands of envelopes; a node runs for
       // months, so the figures are those of the steady state after it.
       await load(sender, receiver, size, warmup ?? count, { concurrency })
+      console.error(`bench: delivery: ${label}: measuring ${count} at full load`)
       const full = await load(sender, receiver, size, count, { concurrency })
       const halfRate = full.envelopesPerSec / 2
       const half = await load(sender, receiver, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
