@@ -5,12 +5,12 @@ import { StoreErrorCode } from './errors.js'
 import { GroupCommitter } from './group-committer.js'
 import { KeyedLock } from './keyed-lock.js'
 import { HotRecords } from './outbox-hot.js'
-import { DUE_MIRROR_MAX_ENTRIES, DueMirror } from './outbox-due-mirror.js'
+import { DueIndex, corruptDue } from './outbox-due.js'
 import { ReadBatcher } from './read-batcher.js'
 import {
-  DUE_PEER_RANGE, childRange, decodeDelivery, decodeDuePeerKey, decodeDueCursor, decodeDueKey, decodeRecord, decodeStatus, deliveryKey, LEGACY_DUE_GLOBAL_RANGE,
-  duePeerKey, dueRange, encodeDelivery, encodeDueCursor, encodeRecord, encodeStatus, childSuffix, recordKey,
-  statusKey, type DeliveryState, type DuePosition, type OutboxRecipient, type OutboxRecordHead, type OutboxStatus
+  childRange, decodeDelivery, decodeDueCursor, decodeRecord, decodeStatus, deliveryKey, encodeDelivery, encodeDueCursor,
+  encodeRecord, encodeStatus, childSuffix, recordKey, statusKey, type DeliveryState, type OutboxRecipient,
+  type OutboxRecordHead, type OutboxStatus
 } from './outbox-codec.js'
 import { OutboxCounters, type CounterDelta, type OutboxCounts, type PendingPeer } from './outbox-counters.js'
 import { checkSubmission, checkTransition, type TransitionOptions } from './outbox-checks.js'
@@ -66,17 +66,6 @@ export interface OutboxOptions {
   memoryDueLimit?: number
 }
 
-/** (at, id, peer) order. */
-function comparePositions (a: DuePosition, b: DuePosition): number {
-  if (a.at !== b.at) return a.at - b.at
-  if (a.id !== b.id) return a.id < b.id ? -1 : 1
-  return a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0
-}
-
-function corruptDue (): never {
-  throw new LienthongError(StoreErrorCode.CORRUPT, 'outbox due index is inconsistent', { reason: 'outbox-due-malformed' })
-}
-
 const notFound = (id: string, peerId?: string): LienthongError =>
   new LienthongError(StoreErrorCode.OUTBOX_NOT_FOUND, 'no such outbox record or delivery', peerId === undefined ? { id } : { id, peerId })
 
@@ -99,7 +88,6 @@ const notFound = (id: string, peerId?: string): LienthongError =>
 export class Outbox {
   readonly #records: Namespace
   readonly #deliveries: Namespace
-  readonly #due: Namespace
   readonly #statuses: Namespace
   readonly #counters: OutboxCounters
   readonly #committer: GroupCommitter
@@ -109,16 +97,15 @@ export class Outbox {
   readonly #deliveryReads: ReadBatcher
   // What this process wrote and still has to deliver: the worker's reads are served from here.
   readonly #hot = new HotRecords()
-  readonly #mirror: DueMirror
+  readonly #dueIndex: DueIndex
   // The largest record id stored (ids are ULIDs, keys sort by id): a larger one cannot exist yet.
   #maxId: string
 
-  private constructor (db: Database, counters: OutboxCounters, mirror: DueMirror, maxId: string, options: OutboxOptions) {
-    this.#mirror = mirror
+  private constructor (db: Database, counters: OutboxCounters, dueIndex: DueIndex, maxId: string, options: OutboxOptions) {
+    this.#dueIndex = dueIndex
     this.#maxId = maxId
     this.#records = db.namespace(NAMESPACE.OUTBOX)
     this.#deliveries = db.namespace(NAMESPACE.OUTBOX_DELIVERY)
-    this.#due = db.namespace(NAMESPACE.OUTBOX_DUE)
     this.#statuses = db.namespace(NAMESPACE.OUTBOX_STATUS)
     this.#counters = counters
     this.#committer = new GroupCommitter(counters.writer(db), { maxPendingOps: options.maxPendingOps, sync: true })
@@ -129,18 +116,10 @@ export class Outbox {
   /** Open the outbox of `db`, loading its counters. */
   static async open (db: Database, options: OutboxOptions = {}): Promise<Outbox> {
     const counters = await OutboxCounters.load(db.namespace(NAMESPACE.OUTBOX_META))
-    // Outboxes written before 2026-11 also kept a global due index: no longer read or written.
-    const due = db.namespace(NAMESPACE.OUTBOX_DUE)
-    if ((await due.keys({ ...LEGACY_DUE_GLOBAL_RANGE, limit: 1 }).all()).length > 0) await due.clear(LEGACY_DUE_GLOBAL_RANGE)
-    // The per-peer due index in memory, unless it is too large (then it is read from LevelDB).
-    let positions: DuePosition[] | undefined
-    const limit = options.memoryDueLimit ?? DUE_MIRROR_MAX_ENTRIES
-    if (counters.counts().queued <= limit) {
-      positions = (await due.keys(DUE_PEER_RANGE).all()).map(key => decodeDuePeerKey(key) ?? corruptDue())
-    }
+    const due = await DueIndex.open(db.namespace(NAMESPACE.OUTBOX_DUE), counters.counts().queued, options.memoryDueLimit, () => counters.pendingPeers())
     const [last] = await db.namespace(NAMESPACE.OUTBOX).keys({ reverse: true, limit: 1 }).all()
     const maxId = last === undefined ? '' : Buffer.from(last).toString('utf8')
-    return new Outbox(db, counters, new DueMirror(positions, limit), maxId, options)
+    return new Outbox(db, counters, due, maxId, options)
   }
 
   /**
@@ -164,13 +143,13 @@ export class Outbox {
       const queued = peers.map((peerId): DeliveryState => ({ peerId, state: 'queued', attempts: 0, nextAttemptAt: at, updatedAt: head.createdAt }))
       for (const delivery of queued) {
         ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(head.id, delivery.peerId), value: encodeDelivery(delivery) })
-        ops.push(...this.#dueOps('put', { at, id: head.id, peer: delivery.peerId }))
+        ops.push(this.#dueIndex.op('put', { at, id: head.id, peer: delivery.peerId }))
       }
       ops.push(this.#counters.marker({ states: { queued: peers.length }, peers: peers.map(p => [p, 1] as const) }))
       await this.#committer.put(ops)
       if (head.id > this.#maxId) this.#maxId = head.id
       this.#hot.add(head, queued)
-      for (const peer of peers) this.#mirror.add({ at, id: head.id, peer })
+      for (const peer of peers) this.#dueIndex.written('put', { at, id: head.id, peer })
     })
   }
 
@@ -206,7 +185,7 @@ export class Outbox {
     if (query.peer !== undefined) assertToken(query.peer, 'peer')
     const from = query.after === undefined ? undefined : typeof query.after === 'string' ? decodeDueCursor(query.after) : undefined
     if (query.after !== undefined && (from === undefined || (query.peer !== undefined && from.peer !== query.peer))) throw new TypeError('after is not a due cursor')
-    const positions = await this.#duePositions(query, from)
+    const positions = await this.#dueIndex.positions(query, from)
     if (positions.length === 0) return []
     // Deliveries this process queued come from memory; the others (after a restart, or pushed
     // out of the cache) from LevelDB, in one call for all of them.
@@ -246,31 +225,6 @@ export class Outbox {
       if (head.payloadHash !== undefined) due.payloadHash = head.payloadHash
       return due
     })
-  }
-
-  /** Due positions of one peer (from memory when it can), or of all of them in (at, id, peer) order. */
-  async #duePositions (query: DueQuery, from: DuePosition | undefined): Promise<DuePosition[]> {
-    const { peer, now, limit } = query
-    if (peer !== undefined) return await this.#peerDue(peer, now, limit, from, false)
-    // Every peer's first `limit` after the cursor, merged: the cursor's (at, id) is still to come
-    // for peers sorting after its peer.
-    const lists = await Promise.all(this.#counters.pendingPeers().map(async ({ peerId }) =>
-      await this.#peerDue(peerId, now, limit, from, from !== undefined && peerId > from.peer)))
-    const all = lists.flat().filter(p => from === undefined || comparePositions(p, from) > 0)
-    return all.sort(comparePositions).slice(0, limit)
-  }
-
-  async #peerDue (peer: string, now: number, limit: number, from: DuePosition | undefined, inclusive: boolean): Promise<DuePosition[]> {
-    const start = from === undefined ? undefined : { ...from, peer }
-    if (this.#mirror.enabled) return this.#mirror.due(peer, now, limit, start, inclusive)
-    const range: { gte?: Uint8Array, gt?: Uint8Array, lt: Uint8Array } = dueRange(now, peer)
-    if (start !== undefined) {
-      delete range.gte
-      if (inclusive) range.gte = duePeerKey(start)
-      else range.gt = duePeerKey(start)
-    }
-    const keys = await this.#due.keys({ ...range, limit }).all()
-    return keys.map(key => decodeDueKey(key, peer) ?? corruptDue())
   }
 
   /** Recipient nodes with queued deliveries and how many (from the counters, no scan). */
@@ -344,8 +298,8 @@ export class Outbox {
       const next = change(cur, at)
       if (next === undefined) return false
       const ops: BatchOp[] = [{ type: 'put', namespace: this.#deliveries, key, value: encodeDelivery(next) }]
-      if (cur.state === 'queued') ops.push(...this.#dueOps('del', { at: cur.nextAttemptAt, id, peer: peerId }))
-      if (next.state === 'queued') ops.push(...this.#dueOps('put', { at: next.nextAttemptAt, id, peer: peerId }))
+      if (cur.state === 'queued') ops.push(this.#dueIndex.op('del', { at: cur.nextAttemptAt, id, peer: peerId }))
+      if (next.state === 'queued') ops.push(this.#dueIndex.op('put', { at: next.nextAttemptAt, id, peer: peerId }))
       if (cur.state !== next.state) {
         const delta: CounterDelta = {
           states: { [cur.state]: -1, [next.state]: 1 },
@@ -355,8 +309,8 @@ export class Outbox {
       }
       await this.#committer.put(ops)
       this.#hot.update(id, next)
-      if (cur.state === 'queued') this.#mirror.delete({ at: cur.nextAttemptAt, id, peer: peerId })
-      if (next.state === 'queued') this.#mirror.add({ at: next.nextAttemptAt, id, peer: peerId })
+      if (cur.state === 'queued') this.#dueIndex.written('del', { at: cur.nextAttemptAt, id, peer: peerId })
+      if (next.state === 'queued') this.#dueIndex.written('put', { at: next.nextAttemptAt, id, peer: peerId })
       return true
     })
   }
@@ -367,9 +321,5 @@ export class Outbox {
     return decodeDelivery(peerId, raw)
   }
 
-  #dueOps (type: 'put' | 'del', p: DuePosition): BatchOp[] {
-    const key = duePeerKey(p)
-    return [type === 'put' ? { type, namespace: this.#due, key, value: new Uint8Array(0) } : { type, namespace: this.#due, key }]
-  }
 
 }
