@@ -1,4 +1,4 @@
-import { sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
+import { verify as nodeVerify, type KeyObject } from 'node:crypto'
 
 /**
  * Crypto jobs run on libuv's thread pool, off the main thread, so that a busy node spreads its
@@ -46,20 +46,3 @@ export async function verifyInBackground (key: KeyObject, message: Uint8Array, s
   })
 }
 
-/** node:crypto's ed25519 sign as a thread-pool job (the same signature as the synchronous call). */
-export async function signInBackground (key: KeyObject, message: Uint8Array): Promise<Uint8Array> {
-  return await new Promise<Uint8Array>((resolve, reject) => {
-    schedule((done) => {
-      try {
-        nodeSign(null, message, key, (err, signature) => {
-          done()
-          if (err === null) resolve(new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength))
-          else reject(err)
-        })
-      } catch (err) {
-        done()
-        reject(err instanceof Error ? err : new Error(String(err)))
-      }
-    })
-  })
-}

@@ -6,7 +6,7 @@ import {
   ED25519_PKCS8_PREFIX, ED25519_PUBLIC_KEY_LENGTH, ED25519_SEED_LENGTH, ED25519_SIGNATURE_LENGTH,
   ED25519_SPKI_PREFIX, PUBLIC_KEY_CACHE_SIZE
 } from './constants.js'
-import { signInBackground, verifyInBackground } from './background.js'
+import { verifyInBackground } from './background.js'
 import { CryptoErrorCode } from './errors.js'
 
 ed.hashes.sha512 = sha512
@@ -118,15 +118,6 @@ export const nodeBackend: Ed25519Backend = {
   }
 }
 
-/**
- * `nodeBackend.sign` as a job on libuv's thread pool (same key, same signature: ed25519 is
- * deterministic): the main thread only queues it.
- */
-export async function nodeSignAsync (seed: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  checkLength('ed25519 seed', seed, ED25519_SEED_LENGTH)
-  if (!(message instanceof Uint8Array)) throw new TypeError('message must be a Uint8Array')
-  return await signInBackground(privateKeyObject(seed), message)
-}
 
 /**
  * `nodeBackend.verify` as a job on libuv's thread pool (node:crypto, same predicate, same cached

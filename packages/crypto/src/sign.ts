@@ -1,5 +1,5 @@
 import { ED25519_SIGNATURE_LENGTH } from './constants.js'
-import { nodeBackend, nodeSignAsync, nodeVerifyAsync, type Ed25519Backend } from './ed25519.js'
+import { nodeBackend, nodeVerifyAsync, type Ed25519Backend } from './ed25519.js'
 import type { NodeKey } from './keys.js'
 
 const encoder = new TextEncoder()
@@ -32,13 +32,6 @@ export function verify (publicKey: Uint8Array, domain: string, message: Uint8Arr
   return backend.verify(publicKey, signedBytes(domain, message), signature)
 }
 
-/**
- * `sign` with node:crypto, run on libuv's thread pool: the same signature, for a node that signs
- * many messages while it does other work (its main thread only queues the job).
- */
-export async function signAsync (key: NodeKey, domain: string, message: Uint8Array): Promise<Uint8Array> {
-  return await nodeSignAsync(key.seed, signedBytes(domain, message))
-}
 
 /**
  * `verify` with node:crypto, run on libuv's thread pool (a few jobs at a time) instead of the

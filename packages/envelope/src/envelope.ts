@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulidx'
 import { LienthongError, isLienthongError } from '@lienthong/errors'
-import { SIGNATURE_LENGTH, sha256, sign, signAsync, type NodeKey } from '@lienthong/crypto'
+import { SIGNATURE_LENGTH, sha256, sign, type NodeKey } from '@lienthong/crypto'
 import { decodeCanonicalMap, encodeMap, fieldsToMap, mapToFields } from './cbor.js'
 import { DEFAULT_TTL_MS, ENVELOPE_DOMAIN, ENVELOPE_VERSION, EnvelopeKey } from './constants.js'
 import { EnvelopeErrorCode } from './errors.js'
@@ -76,14 +76,6 @@ export function createEnvelope (init: EnvelopeInit, key: NodeKey, payload: Uint8
   return { ...unsigned, signature: sign(key, ENVELOPE_DOMAIN, unsigned.headerBytes) }
 }
 
-/**
- * {@link createEnvelope} with the signature made on libuv's thread pool (`signAsync`): the same
- * envelope, for a node that builds many at once and would rather keep its main thread free.
- */
-export async function createEnvelopeAsync (init: EnvelopeInit, key: NodeKey, payload: Uint8Array | DetachedPayload, opts: CreateEnvelopeOptions = {}): Promise<SignedEnvelope> {
-  const unsigned = buildEnvelope(init, key, payload, opts)
-  return { ...unsigned, signature: await signAsync(key, ENVELOPE_DOMAIN, unsigned.headerBytes) }
-}
 
 /** Everything of an envelope but its signature: checked header, its exact bytes, inline payload. */
 function buildEnvelope (init: EnvelopeInit, key: NodeKey, payload: Uint8Array | DetachedPayload, opts: CreateEnvelopeOptions): Omit<SignedEnvelope, 'signature'> {

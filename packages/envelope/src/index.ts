@@ -28,7 +28,7 @@ export { ORG_CODE_MAX_LENGTH, ORG_CODE_PATTERN, STANDARD_ORG_CODE_PATTERN, isOrg
 export { ULID_PATTERN, CONTENT_TYPE_PATTERN, isUlid, isContentType } from './fields.js'
 export { DEFAULT_ENVELOPE_LIMITS, type EnvelopeHeader, type EnvelopeKind, type EnvelopeLimits } from './header.js'
 export {
-  createEnvelope, createEnvelopeAsync, encodeEnvelope, decodeEnvelope,
+  createEnvelope, encodeEnvelope, decodeEnvelope,
   type EnvelopeInit, type DetachedPayload, type CreateEnvelopeOptions, type SignedEnvelope, type DecodedEnvelope,
   type EncodeEnvelopeOptions
 } from './envelope.js'

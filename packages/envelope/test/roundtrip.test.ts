@@ -2,7 +2,7 @@ import test from 'ava'
 import fc from 'fast-check'
 import { decode, encode } from 'cborg'
 import {
-  createEnvelope, createEnvelopeAsync, createReceipt, decodeEnvelope, decodeReceipt, encodeEnvelope, encodeReceipt, envelopeDigest, verifyEnvelope,
+  createReceipt, decodeEnvelope, decodeReceipt, encodeEnvelope, encodeReceipt, envelopeDigest, verifyEnvelope,
   verifyReceipt, isUlid
 } from '@lienthong/envelope'
 import { KEYS, build, envelopeCase, sampleEnvelope, times } from './arbitraries.js'
@@ -62,15 +62,3 @@ test('default ids are ULIDs that sort in creation order', (t) => {
   t.true(ids.every((id) => isUlid(id)))
 })
 
-test('createEnvelopeAsync builds the very envelope createEnvelope does, and refuses the same input', async (t) => {
-  const init = { kind: 'document' as const, senderOrg: '000.00.00.G01', recipients: ['000.00.00.H29'], contentType: 'application/pdf' }
-  const key = KEYS[0]!
-  const opts = { now: Date.UTC(2025, 5, 1), id: '01J12345000000000000000000' }
-  for (const payload of [new Uint8Array(300).fill(1), { hash: new Uint8Array(32).fill(2), length: 5000 }]) {
-    const sync = createEnvelope(init, key, payload, opts)
-    const async = await createEnvelopeAsync(init, key, payload, opts)
-    t.deepEqual(encodeEnvelope(async), encodeEnvelope(sync))
-    t.true(verifyEnvelope(decodeEnvelope(encodeEnvelope(async)), { now: opts.now }).ok)
-  }
-  await t.throwsAsync(createEnvelopeAsync({ ...init, senderOrg: 'not a code' }, key, new Uint8Array(1), opts), { code: 'envelope-bad-org-code' })
-})
