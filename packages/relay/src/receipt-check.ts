@@ -10,7 +10,9 @@ const verifiedBatches = new Map<string, Promise<boolean>>()
  * signature over the same message (count and root), so it is verified once, not once per receipt.
  */
 async function verifyShared (signer: Uint8Array, domain: string, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  const key = [signer, message, signature].map(b => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')).join(' ')
+  // Built from the bytes one by one: reading `.buffer` of these small arrays would move each off
+  // V8's heap (a malloc per receipt).
+  const key = `${latin1(signer)} ${latin1(message)} ${latin1(signature)}`
   let verified = verifiedBatches.get(key)
   if (verified === undefined) {
     verified = verifyAsync(signer, domain, message, signature).catch(() => false)
@@ -46,8 +48,14 @@ export function envelopeHeaderBytes (bytes: Uint8Array): Uint8Array | undefined 
   return start + length <= bytes.length ? bytes.subarray(start, start + length) : undefined
 }
 
+function latin1 (bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes)
+}
+
 function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /**

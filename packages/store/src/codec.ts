@@ -12,11 +12,11 @@ export function assertSeq (seq: unknown, name = 'seq'): asserts seq is number {
 /** Encode a seq as 8 bytes big-endian, so byte order is numeric order. */
 export function encodeSeq (seq: number): Uint8Array {
   assertSeq(seq)
-  const out = new Uint8Array(SEQ_KEY_LENGTH)
-  const view = new DataView(out.buffer)
-  view.setUint32(0, Math.floor(seq / TWO_32))
-  view.setUint32(4, seq >>> 0)
-  return out
+  // Byte by byte: a DataView needs `out.buffer`, which moves a small array's bytes off V8's heap
+  // (a malloc per key; keys are built for every write).
+  const hi = Math.floor(seq / TWO_32)
+  const lo = seq >>> 0
+  return Uint8Array.of(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff)
 }
 
 /**

@@ -68,8 +68,35 @@ const GLOBAL_TAG = utf8('g')
 const PEER_TAG = utf8('p')
 const ID_LENGTH = 26
 
-export const recordKey = (id: string): Uint8Array => utf8(id)
-export const deliveryKey = (id: string, peer: string): Uint8Array => concatBytes(utf8(id), SEP, utf8(peer))
+/**
+ * `parts` (ASCII strings, or bytes) in one new array: the keys of every outbox write are built
+ * here, and one allocation per key instead of one per part (plus TextEncoder's) showed in the
+ * sender's profile. Ids and PeerIds are ASCII (checked on the way in); anything else goes through
+ * UTF-8 as before.
+ */
+function asciiKey (...parts: Array<string | Uint8Array>): Uint8Array {
+  let length = 0
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) > 0x7f) return concatBytes(...parts.map(p => typeof p === 'string' ? utf8(p) : p))
+    }
+    length += part.length
+  }
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      for (let i = 0; i < part.length; i++) out[offset + i] = part.charCodeAt(i)
+    } else {
+      out.set(part, offset)
+    }
+    offset += part.length
+  }
+  return out
+}
+
+export const recordKey = (id: string): Uint8Array => asciiKey(id)
+export const deliveryKey = (id: string, peer: string): Uint8Array => asciiKey(id, SEP, peer)
 export const statusKey = (id: string, envelopeId: string): Uint8Array => concatBytes(utf8(id), SEP, utf8(envelopeId))
 
 /** Key range of every row `id ‖ 0 ‖ …` (deliveries or statuses of one record). */
@@ -91,8 +118,7 @@ export interface DuePosition {
 
 /** Key range of the global due index earlier versions also wrote (`g ‖ at ‖ id ‖ peer`): removed at open. */
 export const LEGACY_DUE_GLOBAL_RANGE = { gte: GLOBAL_TAG, lt: utf8('h') }
-export const duePeerKey = (p: DuePosition): Uint8Array =>
-  concatBytes(PEER_TAG, utf8(p.peer), SEP, encodeSeq(p.at), utf8(p.id))
+export const duePeerKey = (p: DuePosition): Uint8Array => asciiKey('p', p.peer, SEP, encodeSeq(p.at), p.id)
 
 /** Key range of one peer's due-index rows with time ≤ `now`. */
 export function dueRange (now: number, peer: string): { gte: Uint8Array, lt: Uint8Array } {

@@ -220,7 +220,8 @@ export class Outbox {
         createdAt: head.createdAt,
         expiresAt: head.expiresAt,
         envelopeBytes: head.envelopeBytes,
-        cursor: encodeDueCursor(p)
+        // Encoded when read: the delivery worker reads only the last one of a page.
+        get cursor () { return encodeDueCursor(p) }
       }
       if (head.payloadHash !== undefined) due.payloadHash = head.payloadHash
       return due

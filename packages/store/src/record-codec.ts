@@ -69,9 +69,7 @@ export class RecordWriter {
   }
 
   u32 (n: number): this {
-    const b = new Uint8Array(4)
-    new DataView(b.buffer).setUint32(0, n)
-    this.#parts.push(b)
+    this.#parts.push(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff))
     return this
   }
 
