@@ -7,6 +7,7 @@ import { startCoordinator, type Coordinator } from '../src/app.js'
 import { initCoordinator } from '../src/init.js'
 import { coordinatorPaths } from '../src/paths.js'
 import { ADMIN_ROLES } from '../src/roles.js'
+import { admitNode } from './fixture.js'
 import { tempDir } from './helpers.js'
 
 interface Setup { c: Coordinator, tokens: Record<string, string>, call: (method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number, body: Record<string, unknown> }> }
@@ -30,15 +31,6 @@ async function setup (t: ExecutionContext): Promise<Setup> {
   return { c, tokens, call }
 }
 
-async function admitNode (c: Coordinator, org = '000.00.00.H29'): Promise<string> {
-  const key = generateNodeKey()
-  const peerId = peerIdFromPublicKeyBytes(key.publicKey)
-  await c.replica.append(c.key, [{
-    type: 'node.admit', peerId, publicKey: key.publicKey, sealingPublicKey: key.sealingPublicKey,
-    addresses: [`/ip4/127.0.0.1/tcp/9/p2p/${peerId}`], orgs: [org], contacts: { email: ['it@hcm.example'], phone: [] }
-  }], { actor: 'test', reason: 'admitted by the test' })
-  return peerId
-}
 
 const ENDPOINTS: Array<[string, string, string]> = [
   ['POST', '/v1/orgs', 'operator'],
@@ -105,14 +97,14 @@ test('organisations: create, rename, merge and refusals, each signed with the to
 
 test('the codes a node hosts change through PATCH /v1/nodes/:peerId, signed with the reason and audited; another node\'s code is refused', async (t) => {
   const { c, tokens, call } = await setup(t)
-  const peerId = await admitNode(c)
+  const { peerId } = await admitNode(c)
   const changed = await call('PATCH', `/v1/nodes/${peerId}`, tokens.operator, { orgs: ['000.00.00.H29', '000.00.00.G22'], reason: 'decision 12/QĐ: the node also serves G22' })
   t.is(changed.status, 200, JSON.stringify(changed.body))
   t.deepEqual([...(c.replica.state.nodes.get(peerId)?.orgs ?? [])], ['000.00.00.H29', '000.00.00.G22'])
   const audit = await call('GET', '/v1/audit?order=desc&limit=1', tokens.viewer)
   const last = (audit.body as { entries: Array<{ action: string, target: string, actor: string, reason: string }> }).entries[0]
   t.like(last, { action: 'node.update-orgs', target: peerId, reason: 'decision 12/QĐ: the node also serves G22' })
-  const other = await admitNode(c, '000.00.00.H26')
+  const { peerId: other } = await admitNode(c, '000.00.00.H26')
   const taken = await call('PATCH', `/v1/nodes/${other}`, tokens.operator, { orgs: ['000.00.00.G22'], reason: 'a mistake' })
   t.is(taken.status, 409, JSON.stringify(taken.body))
   t.is(taken.body.code, 'registry-org-hosted')
@@ -131,7 +123,7 @@ test('the codes a node hosts change through PATCH /v1/nodes/:peerId, signed with
 
 test('node states through the admin API: promote needs conformance or force, suspend needs a reason, revoke needs security, reinstate needs remediation', async (t) => {
   const { c, tokens, call } = await setup(t)
-  const peerId = await admitNode(c)
+  const { peerId } = await admitNode(c)
   const noForce = await call('POST', `/v1/nodes/${peerId}/promote`, tokens.operator)
   t.is(noForce.status, 409)
   t.is(noForce.body.code, 'conformance-required')
