@@ -30,6 +30,8 @@ ed.hashes.sha512 = sha512
  * such a key, the only signatures on which a cofactored verifier (ZIP-215, noble's own) would
  * disagree are ones its own holder crafted with a small-order component in R, and both backends
  * reject those.
+ *
+ * `sign` and `verify` must not keep `message` after they return: sign.ts passes a reused buffer.
  */
 export interface Ed25519Backend {
   readonly name: string

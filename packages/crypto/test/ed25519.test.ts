@@ -148,6 +148,21 @@ test('domain separation: a signature under one domain fails under another, with 
   t.throws(() => signedBytes('Lienthong/Envelope', message), { instanceOf: TypeError })
 })
 
+test('sign and verify cover exactly signedBytes, whatever the sizes in a row (one reused buffer below 64 KiB)', (t) => {
+  const key = generateNodeKey()
+  // Long, short, across the reuse limit and back: a stale tail of an earlier message must never count.
+  const lengths = [3000, 0, 1, 65_536 - 22, 65_536 - 21, 70_000, 200, 4096, 17]
+  for (const length of lengths) {
+    const message = new Uint8Array(length).map((_, i) => (i * 31 + length) & 0xff)
+    const sig = sign(key, 'lienthong/envelope/v1', message)
+    t.true(equalBytes(sig, nodeBackend.sign(key.seed, signedBytes('lienthong/envelope/v1', message))), `length ${length}`)
+    t.true(verify(key.publicKey, 'lienthong/envelope/v1', message, sig))
+    if (length > 0) t.false(verify(key.publicKey, 'lienthong/envelope/v1', message.subarray(0, length - 1), sig))
+  }
+  t.throws(() => sign(key, 'not a domain', Uint8Array.of(1)), { instanceOf: TypeError })
+  t.throws(() => verify(key.publicKey, 'lienthong/Bad/v1', Uint8Array.of(1), new Uint8Array(64)), { instanceOf: TypeError })
+})
+
 test('wrong lengths are typed errors; a wrong signature is just false', (t) => {
   const key = generateNodeKey()
   for (const backend of backends) {
