@@ -35,5 +35,6 @@ export {
 export { verifyEnvelope, verifyPayload, envelopeDigest, type VerifyResult, type VerifyEnvelopeOptions } from './verify.js'
 export {
   createReceipt, createReceipts, encodeReceipt, decodeReceipt, verifyReceipt, receiptSignedMessage,
-  type ReceiptHeader, type SignedReceipt, type DecodedReceipt, type VerifyReceiptOptions
+  type ReceiptHeader, type SignedReceipt, type DecodedReceipt, type VerifyReceiptOptions, type DecodeReceiptOptions
 } from './receipt.js'
+export { ReceiptBatchProofs } from './receipt-batch.js'

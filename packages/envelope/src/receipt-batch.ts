@@ -125,3 +125,69 @@ export function proofSignedMessage (headerBytes: Uint8Array, proof: Uint8Array):
   }
   return batchSignedMessage(count, hash)
 }
+
+/** Position of a tree node: level (0 = leaves) and index in its level (count ≤ 1024 < 2^11). */
+const position = (level: number, index: number): number => level * 2048 + index
+
+/**
+ * The receipts of one batch whose signature (over `count` and `root`) the caller has verified:
+ * each further receipt's proof is checked against the tree nodes already proven, so that the
+ * receipts of a batch cost about two hashes each instead of a whole path (about ten for a full
+ * batch). A proof is accepted exactly when {@link proofSignedMessage} would lead it to this root:
+ * where its path meets a proven node, the hash must equal that node and every sibling above must
+ * equal the proven sibling (so the stored receipt still verifies on its own).
+ */
+export class ReceiptBatchProofs {
+  readonly count: number
+  readonly root: Uint8Array
+  // Nodes on paths that led to the root (and their siblings), by position.
+  readonly #proven = new Map<number, Uint8Array>()
+
+  /** `signedMessage`: the verified `count ‖ root` (see {@link batchSignedMessage}). */
+  constructor (signedMessage: Uint8Array) {
+    if (signedMessage.length !== 4 + HASH_BYTES) throw new RangeError('not a batch signed message')
+    this.count = ((signedMessage[0] ?? 0) * 2 ** 24) + ((signedMessage[1] ?? 0) << 16) + ((signedMessage[2] ?? 0) << 8) + (signedMessage[3] ?? 0)
+    if (this.count < 2 || this.count > MAX_RECEIPT_BATCH) throw new RangeError('not a batch signed message')
+    this.root = signedMessage.slice(4)
+  }
+
+  /** Whether `headerBytes` with its (well-formed, see {@link isReceiptProof}) `proof` belongs to this batch. */
+  includes (headerBytes: Uint8Array, proof: Uint8Array): boolean {
+    if (!isReceiptProof(proof)) return false
+    const view = new DataView(proof.buffer, proof.byteOffset, proof.byteLength)
+    if (view.getUint32(4) !== this.count) return false
+    const path: Array<[number, Uint8Array]> = []
+    let hash = leafHash(headerBytes)
+    let offset = PROOF_HEAD_BYTES
+    let level = 0
+    let meets = false
+    for (let i = view.getUint32(0), size = this.count; size > 1; i >>= 1, size = (size + 1) >> 1, level++) {
+      const here = this.#proven.get(position(level, i))
+      if (here !== undefined && !meets) {
+        if (!sameHash(here, hash)) return false
+        meets = true
+      }
+      const sideIndex = i % 2 === 1 ? i - 1 : i + 1
+      if (sideIndex >= size) continue
+      const sibling = proof.subarray(offset, offset + HASH_BYTES)
+      offset += HASH_BYTES
+      if (meets) {
+        // Above a proven node, the proof must carry the proven siblings.
+        const proven = this.#proven.get(position(level, sideIndex))
+        if (proven === undefined || !sameHash(proven, sibling)) return false
+        continue
+      }
+      path.push([position(level, i), hash], [position(level, sideIndex), sibling.slice()])
+      hash = i % 2 === 1 ? nodeHash(sibling, hash) : nodeHash(hash, sibling)
+    }
+    if (!meets && !sameHash(this.root, hash)) return false
+    for (const [at, node] of path) this.#proven.set(at, node)
+    return true
+  }
+}
+
+function sameHash (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

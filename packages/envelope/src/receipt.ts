@@ -124,8 +124,17 @@ function malformed (reason: string, meta: Record<string, string | number> = {}):
   return new LienthongError(EnvelopeErrorCode.RECEIPT_MALFORMED, `malformed receipt: ${reason}`, { reason, ...meta })
 }
 
+/** Options of {@link decodeReceipt}. */
+export interface DecodeReceiptOptions {
+  /**
+   * Return `headerBytes`, `signature` and `proof` as views into `bytes` instead of copies (no
+   * allocation each): for a receipt checked and dropped at once, not kept.
+   */
+  views?: boolean
+}
+
 /** Decode receipt bytes strictly; only typed `receipt-*` errors escape. Does not verify. */
-export function decodeReceipt (bytes: Uint8Array): DecodedReceipt {
+export function decodeReceipt (bytes: Uint8Array, options: DecodeReceiptOptions = {}): DecodedReceipt {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
   if (bytes.length > MAX_RECEIPT_BYTES) throw malformed('too large', { size: bytes.length, limit: MAX_RECEIPT_BYTES })
   try {
@@ -144,8 +153,9 @@ export function decodeReceipt (bytes: Uint8Array): DecodedReceipt {
     const { fields, unknownKey } = mapToFields(map, ReceiptKey)
     if (unknownKey !== undefined) throw malformed('unknown header key', { key: unknownKey })
     const header = checkReceiptHeader(fields)
-    const receipt = { header, headerBytes: Uint8Array.from(headerView), signature: Uint8Array.from(signatureView) }
-    return proofView === undefined ? receipt : { ...receipt, proof: Uint8Array.from(proofView) }
+    const copy = options.views === true ? (view: Uint8Array) => view : (view: Uint8Array) => Uint8Array.from(view)
+    const receipt = { header, headerBytes: copy(headerView), signature: copy(signatureView) }
+    return proofView === undefined ? receipt : { ...receipt, proof: copy(proofView) }
   } catch (err) {
     if (isLienthongError(err)) throw err
     if (err instanceof FrameError) throw malformed(err.message)

@@ -2,7 +2,7 @@ import test from 'ava'
 import fc from 'fast-check'
 import { isLienthongError } from '@lienthong/errors'
 import {
-  MAX_RECEIPT_BATCH, RECEIPT_BATCH_DOMAIN, createReceipts, decodeEnvelope, decodeReceipt, encodeEnvelope, encodeReceipt,
+  MAX_RECEIPT_BATCH, RECEIPT_BATCH_DOMAIN, ReceiptBatchProofs, createReceipts, decodeEnvelope, decodeReceipt, encodeEnvelope, encodeReceipt,
   receiptSignedMessage, verifyReceipt, type SignedEnvelope, type SignedReceipt
 } from '@lienthong/envelope'
 import { sampleEnvelope, seedKey } from './arbitraries.js'
@@ -107,4 +107,64 @@ test('batches larger than MAX_RECEIPT_BATCH are split, each part under its own s
   t.notDeepEqual(first.signature, last.signature)
   t.true(verifyReceipt(decodeReceipt(encodeReceipt(last)), { expectedEnvelope: one }).ok)
   t.true(verifyReceipt(decodeReceipt(encodeReceipt(first)), { expectedEnvelope: one }).ok)
+})
+
+function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i])
+}
+
+/** What checking a receipt on its own says: its proof leads to exactly `message`. */
+function leadsTo (receipt: { headerBytes: Uint8Array, proof: Uint8Array }, message: Uint8Array): boolean {
+  try {
+    return sameBytes(receiptSignedMessage(receipt).message, message)
+  } catch {
+    return false
+  }
+}
+
+test('ReceiptBatchProofs accepts a receipt exactly when its own proof leads to the batch root, in any order, corrupted or not (property)', (t) => {
+  const all = envelopes(40)
+  fc.assert(fc.property(
+    fc.integer({ min: 2, max: 40 }).chain(count => fc.tuple(
+      fc.shuffledSubarray([...Array(count).keys()], { minLength: count, maxLength: count }),
+      fc.array(fc.tuple(fc.nat(count - 1), fc.boolean(), fc.nat()), { maxLength: 6 })
+    )),
+    ([order, corruptions]) => {
+      const receipts = createReceipts(all.slice(0, order.length), receiver, { now: NOW })
+      const first = receipts[0] as SignedReceipt & { proof: Uint8Array }
+      const message = receiptSignedMessage(first).message
+      const batch = new ReceiptBatchProofs(message)
+      // Corrupted copies are checked first, at their position in the order: they must not
+      // poison the nodes proven for the others.
+      for (const index of order) {
+        const receipt = receipts[index] as SignedReceipt & { proof: Uint8Array }
+        for (const [which, inProof, bit] of corruptions) {
+          if (which !== index) continue
+          const target = inProof ? receipt.proof : receipt.headerBytes
+          const bad = inProof ? { headerBytes: receipt.headerBytes, proof: flip(target, bit % (target.length * 8)) } : { headerBytes: flip(target, bit % (target.length * 8)), proof: receipt.proof }
+          t.false(batch.includes(bad.headerBytes, bad.proof))
+          t.false(leadsTo(bad, message))
+        }
+        t.true(batch.includes(receipt.headerBytes, receipt.proof))
+      }
+    }), { numRuns: 60 })
+})
+
+test('ReceiptBatchProofs: receipts of another batch, a proof whose siblings above a proven node were changed, and a bad message are refused', (t) => {
+  const envs = envelopes(16)
+  const receipts = createReceipts(envs, receiver, { now: NOW }) as Array<SignedReceipt & { proof: Uint8Array }>
+  const others = createReceipts(envs, receiver, { now: NOW + 1 }) as Array<SignedReceipt & { proof: Uint8Array }>
+  const batch = new ReceiptBatchProofs(receiptSignedMessage(receipts[0]!).message)
+  t.is(batch.count, 16)
+  t.true(batch.includes(receipts[0]!.headerBytes, receipts[0]!.proof))
+  // Receipt 1's leaf is proven already (receipt 0's sibling); its last sibling is changed.
+  const proof = Uint8Array.from(receipts[1]!.proof)
+  proof[proof.length - 1] = (proof[proof.length - 1] ?? 0) ^ 1
+  t.false(batch.includes(receipts[1]!.headerBytes, proof))
+  t.true(batch.includes(receipts[1]!.headerBytes, receipts[1]!.proof))
+  t.false(batch.includes(others[2]!.headerBytes, others[2]!.proof), 'the receipt of another batch')
+  t.false(batch.includes(receipts[2]!.headerBytes, receipts[2]!.proof.subarray(0, 8)), 'a malformed proof')
+  t.true(receipts.every(r => batch.includes(r.headerBytes, r.proof)))
+  t.throws(() => new ReceiptBatchProofs(new Uint8Array(35)), { instanceOf: RangeError })
+  t.throws(() => new ReceiptBatchProofs(new Uint8Array(36)), { instanceOf: RangeError }, 'a count of 0')
 })

@@ -1,9 +1,16 @@
 import { sha256, verifyAsync } from '@lienthong/crypto'
-import { decodeReceipt, receiptSignedMessage } from '@lienthong/envelope'
+import { ReceiptBatchProofs, decodeReceipt, receiptSignedMessage, type DecodedReceipt } from '@lienthong/envelope'
 
 /** Batch signatures already verified (signer, signed message, signature), most recent last. */
 const VERIFIED_BATCHES_KEPT = 64
 const verifiedBatches = new Map<string, Promise<boolean>>()
+/** Batches whose signature verified, by signer and signature, with the tree nodes proven so far. */
+const provenBatches = new Map<string, Promise<ReceiptBatchProofs | undefined>>()
+
+function remember<T> (cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= VERIFIED_BATCHES_KEPT) cache.delete(cache.keys().next().value as string)
+  cache.set(key, value)
+}
 
 /**
  * The signature check of a receipt, shared by the receipts of one batch: they carry the same
@@ -16,10 +23,28 @@ async function verifyShared (signer: Uint8Array, domain: string, message: Uint8A
   let verified = verifiedBatches.get(key)
   if (verified === undefined) {
     verified = verifyAsync(signer, domain, message, signature).catch(() => false)
-    if (verifiedBatches.size >= VERIFIED_BATCHES_KEPT) verifiedBatches.delete(verifiedBatches.keys().next().value as string)
-    verifiedBatches.set(key, verified)
+    remember(verifiedBatches, key, verified)
   }
   return await verified
+}
+
+/**
+ * A batched receipt's signature and inclusion proof. The first receipt of a batch recomputes its
+ * whole path to the root and has the batch signature verified; the others are checked against
+ * the nodes already proven (about two hashes each instead of a whole path). One that does not
+ * fit the batch seen first under its signature is checked on its own.
+ */
+async function batchedReceiptVerifies (signer: Uint8Array, receipt: DecodedReceipt & { proof: Uint8Array }): Promise<boolean> {
+  const key = `${latin1(signer)} ${latin1(receipt.signature)}`
+  let proven = provenBatches.get(key)
+  if (proven === undefined) {
+    const { domain, message } = receiptSignedMessage(receipt)
+    proven = verifyShared(signer, domain, message, receipt.signature).then(ok => ok ? new ReceiptBatchProofs(message) : undefined)
+    remember(provenBatches, key, proven)
+  }
+  if ((await proven)?.includes(receipt.headerBytes, receipt.proof) === true) return true
+  const { domain, message } = receiptSignedMessage(receipt)
+  return await verifyShared(signer, domain, message, receipt.signature)
 }
 
 /**
@@ -63,18 +88,21 @@ function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
  * the SHA-256 of its exact header bytes) and is signed by `signer`: the predicate of
  * `verifyReceipt(decodeReceipt(receipt), { expectedEnvelope, expectedSigner })`, without
  * decoding the whole envelope again, with the signature checked on the thread pool, and a batch
- * signature checked once for all the receipts of its batch.
+ * signature checked once for all the receipts of its batch (see `batchedReceiptVerifies`).
  */
 export async function receiptAnswers (receipt: Uint8Array, id: string, envelopeBytes: Uint8Array, signer: Uint8Array): Promise<boolean> {
   try {
-    const decoded = decodeReceipt(receipt)
-    const { header, signature } = decoded
+    // Views into `receipt`: nothing decoded here is kept.
+    const decoded = decodeReceipt(receipt, { views: true })
+    const { header, signature, proof } = decoded
     const envelopeHeader = envelopeHeaderBytes(envelopeBytes)
     if (envelopeHeader === undefined || header.envelopeId !== id || !sameBytes(header.receiverNode, signer)) return false
     if (!sameBytes(sha256(envelopeHeader), header.envelopeDigest)) return false
-    const { domain, message } = receiptSignedMessage(decoded)
-    if (decoded.proof === undefined) return await verifyAsync(signer, domain, message, signature)
-    return await verifyShared(signer, domain, message, signature)
+    if (proof === undefined) {
+      const { domain, message } = receiptSignedMessage(decoded)
+      return await verifyAsync(signer, domain, message, signature)
+    }
+    return await batchedReceiptVerifies(signer, { ...decoded, proof })
   } catch {
     return false
   }

@@ -75,3 +75,23 @@ test('batched receipts: each answers its own envelope only; a forged batch signa
   // Still true after the forgery was seen: a refused signature is not confused with the real one.
   t.true(await receiptAnswers(receipts[3]!, envelopes[3]!.header.id, encodeEnvelope(envelopes[3]!), receiver.publicKey))
 })
+
+test('batched receipts checked against the proven nodes of their batch: a changed upper sibling, or a receipt claiming the batch signature for another tree, is refused', async t => {
+  const sender = generateNodeKey()
+  const receiver = generateNodeKey()
+  const envelopes = Array.from({ length: 8 }, (_, i) => createEnvelope(INIT, sender, new Uint8Array(100).fill(i)))
+  const now = Date.now()
+  const receipts = createReceipts(envelopes, receiver, { now })
+  const answers = async (list: typeof receipts, order: number[]): Promise<boolean[]> => await Promise.all(order.map(async i =>
+    await receiptAnswers(encodeReceipt(list[i]!), envelopes[i]!.header.id, encodeEnvelope(envelopes[i]!), receiver.publicKey)))
+  t.deepEqual(await answers(receipts, [5, 0, 3]), [true, true, true])
+  // Receipt 4's leaf is proven (receipt 5's sibling): its own proof must still carry the right siblings.
+  const proof = Uint8Array.from(receipts[4]!.proof!)
+  proof[proof.length - 1] = (proof[proof.length - 1] ?? 0) ^ 1
+  const bad = { ...receipts[4]!, proof }
+  t.false(await receiptAnswers(encodeReceipt(bad), envelopes[4]!.header.id, encodeEnvelope(envelopes[4]!), receiver.publicKey))
+  // Another tree (a later batch of the same envelopes) under this batch's signature.
+  const later = createReceipts(envelopes, receiver, { now: now + 1 }).map(r => ({ ...r, signature: receipts[0]!.signature }))
+  t.deepEqual(await answers(later, [1, 2]), [false, false])
+  t.deepEqual(await answers(receipts, [0, 1, 2, 3, 4, 5, 6, 7]), Array(8).fill(true))
+})
