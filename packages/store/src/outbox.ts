@@ -3,16 +3,18 @@ import { MAX_PAGE_LIMIT, NAMESPACE } from './constants.js'
 import type { BatchOp, Database, Namespace } from './database.js'
 import { StoreErrorCode } from './errors.js'
 import { GroupCommitter } from './group-committer.js'
+import { isArray } from './codec.js'
 import { KeyedLock } from './keyed-lock.js'
+import { runLockedAll } from './outbox-locks.js'
 import { HotRecords } from './outbox-hot.js'
 import { DueIndex, corruptDue } from './outbox-due.js'
 import { ReadBatcher } from './read-batcher.js'
 import {
   childRange, decodeDelivery, decodeDueCursor, decodeRecord, decodeStatus, deliveryKey, encodeDelivery, encodeDueCursor,
   encodeRecord, encodeStatus, childSuffix, recordKey, statusKey, type DeliveryState, type OutboxRecipient,
-  type OutboxRecordHead, type OutboxStatus
+  type OutboxRecordHead, type OutboxStatus, type DeliveryStateName
 } from './outbox-codec.js'
-import { OutboxCounters, type CounterDelta, type OutboxCounts, type PendingPeer } from './outbox-counters.js'
+import { OutboxCounters, type OutboxCounts, type PendingPeer } from './outbox-counters.js'
 import { checkSubmission, checkTransition, type TransitionOptions } from './outbox-checks.js'
 import { assertLimit, assertToken, assertUint, assertUlid } from './record-codec.js'
 
@@ -252,6 +254,26 @@ export class Outbox {
   }
 
   /**
+   * {@link markDelivered} for many deliveries at once (each delivery at most once in the list),
+   * in one synced batch: whether each changed. The receipts are stored as they are when the batch
+   * is built: do not change them until this resolves.
+   */
+  async markDeliveredMany (receipts: ReadonlyArray<{ id: string, peerId: string, receipt: Uint8Array }>, options: TransitionOptions = {}): Promise<boolean[]> {
+    if (!isArray(receipts)) throw new TypeError('receipts must be an array')
+    const keys = new Set<string>()
+    for (const r of receipts) {
+      if (typeof r !== 'object' || r === null) throw new TypeError('each receipt must be an object')
+      checkTransition(r.id, r.peerId, options)
+      if (!(r.receipt instanceof Uint8Array)) throw new TypeError('receipt must be a Uint8Array')
+      keys.add(`${r.id}\0${r.peerId}`)
+    }
+    if (keys.size !== receipts.length) throw new TypeError('a delivery is listed twice')
+    return await this.#transitions(receipts, options.at ?? Date.now(), (cur, at, index) => cur.state === 'delivered'
+      ? undefined
+      : { ...cur, state: 'delivered', updatedAt: at, receipt: (receipts[index] as { receipt: Uint8Array }).receipt })
+  }
+
+  /**
    * A failed attempt of a queued delivery: count it, keep the reason, reschedule it at
    * `nextAttemptAt`. Returns false, changing nothing, unless the delivery is queued.
    */
@@ -292,27 +314,47 @@ export class Outbox {
 
   async #transition (id: string, peerId: string, when: number | undefined,
     change: (cur: DeliveryState, at: number) => DeliveryState | undefined): Promise<boolean> {
-    const at = when ?? Date.now()
-    return await this.#locks.run(`${id}\0${peerId}`, async () => {
-      const key = deliveryKey(id, peerId)
-      const cur = this.#hot.delivery(id, peerId) ?? await this.#readDelivery(id, peerId)
-      const next = change(cur, at)
-      if (next === undefined) return false
-      const ops: BatchOp[] = [{ type: 'put', namespace: this.#deliveries, key, value: encodeDelivery(next) }]
-      if (cur.state === 'queued') ops.push(this.#dueIndex.op('del', { at: cur.nextAttemptAt, id, peer: peerId }))
-      if (next.state === 'queued') ops.push(this.#dueIndex.op('put', { at: next.nextAttemptAt, id, peer: peerId }))
-      if (cur.state !== next.state) {
-        const delta: CounterDelta = {
-          states: { [cur.state]: -1, [next.state]: 1 },
-          peers: cur.state === 'queued' ? [[peerId, -1]] : next.state === 'queued' ? [[peerId, 1]] : []
+    const [changed] = await this.#transitions([{ id, peerId }], when ?? Date.now(), change)
+    return changed === true
+  }
+
+  /**
+   * Apply `change` to each delivery (distinct ones) in ONE committer put, holding every one's
+   * lock: the ops and counter delta of all of them go into the same atomic batch.
+   */
+  async #transitions (targets: ReadonlyArray<{ id: string, peerId: string }>, at: number,
+    change: (cur: DeliveryState, at: number, index: number) => DeliveryState | undefined): Promise<boolean[]> {
+    return await runLockedAll(this.#locks, targets.map(t => `${t.id}\0${t.peerId}`), async () => {
+      const changed = new Array<boolean>(targets.length).fill(false)
+      const ops: BatchOp[] = []
+      const states: Partial<Record<DeliveryStateName, number>> = {}
+      const peers = new Map<string, number>()
+      const written: Array<[DeliveryState, DeliveryState, string]> = []
+      for (const [index, { id, peerId }] of targets.entries()) {
+        const cur = this.#hot.delivery(id, peerId) ?? await this.#readDelivery(id, peerId)
+        const next = change(cur, at, index)
+        if (next === undefined) continue
+        changed[index] = true
+        written.push([cur, next, id])
+        ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(id, peerId), value: encodeDelivery(next) })
+        if (cur.state === 'queued') ops.push(this.#dueIndex.op('del', { at: cur.nextAttemptAt, id, peer: peerId }))
+        if (next.state === 'queued') ops.push(this.#dueIndex.op('put', { at: next.nextAttemptAt, id, peer: peerId }))
+        if (cur.state !== next.state) {
+          states[cur.state] = (states[cur.state] ?? 0) - 1
+          states[next.state] = (states[next.state] ?? 0) + 1
+          const peerDelta = cur.state === 'queued' ? -1 : next.state === 'queued' ? 1 : 0
+          if (peerDelta !== 0) peers.set(peerId, (peers.get(peerId) ?? 0) + peerDelta)
         }
-        ops.push(this.#counters.marker(delta))
       }
+      if (ops.length === 0) return changed
+      ops.push(this.#counters.marker({ states, peers: [...peers] }))
       await this.#committer.put(ops)
-      this.#hot.update(id, next)
-      if (cur.state === 'queued') this.#dueIndex.written('del', { at: cur.nextAttemptAt, id, peer: peerId })
-      if (next.state === 'queued') this.#dueIndex.written('put', { at: next.nextAttemptAt, id, peer: peerId })
-      return true
+      for (const [cur, next, id] of written) {
+        this.#hot.update(id, next)
+        if (cur.state === 'queued') this.#dueIndex.written('del', { at: cur.nextAttemptAt, id, peer: next.peerId })
+        if (next.state === 'queued') this.#dueIndex.written('put', { at: next.nextAttemptAt, id, peer: next.peerId })
+      }
+      return changed
     })
   }
 

@@ -188,3 +188,57 @@ test('an outbox written with the former global due index loses it at open and st
   t.deepEqual(await db2.namespace('outbox-due').keys({ gte: Buffer.from('g'), lt: Buffer.from('h') }).all(), [])
   t.deepEqual((await again.due({ now: 1_000, limit: 10 })).map(d => [d.id, d.peerId]), [[id, peer(1)]])
 })
+
+test('markDeliveredMany: many deliveries in one call, with the same states, receipts and counters as one by one', async t => {
+  const { dir, db, outbox } = await open(t)
+  const a = ulid(1_000, 1)
+  const b = ulid(1_000, 2)
+  const c = ulid(1_000, 3)
+  await outbox.submit(submission(a, [peer(1), peer(2)]))
+  await outbox.submit(submission(b, [peer(1)]))
+  await outbox.submit(submission(c, [peer(2)]))
+  t.true(await outbox.markFailed(c, peer(2), 'expired', { at: 1_050 }))
+  t.true(await outbox.markDelivered(b, peer(1), bytes('receipt b1'), { at: 1_060 }))
+
+  const changed = await outbox.markDeliveredMany([
+    { id: a, peerId: peer(1), receipt: bytes('receipt a1') },
+    { id: b, peerId: peer(1), receipt: bytes('another b1') },
+    { id: c, peerId: peer(2), receipt: bytes('late c2') },
+    { id: a, peerId: peer(2), receipt: bytes('receipt a2') }
+  ], { at: 2_000 })
+  t.deepEqual(changed, [true, false, true, true], 'b was delivered already; a late receipt after failed is kept')
+  t.deepEqual(outbox.counts(), { queued: 0, delivered: 4, failed: 0 })
+  t.deepEqual(outbox.pendingPeers(), [])
+  t.deepEqual(await outbox.due({ now: 10_000, limit: 10 }), [])
+  t.deepEqual(await outbox.markDeliveredMany([]), [])
+  await t.throwsAsync(outbox.markDeliveredMany([{ id: a, peerId: peer(1), receipt: bytes('x') }, { id: a, peerId: peer(1), receipt: bytes('y') }]), { instanceOf: TypeError })
+  await t.throwsAsync(outbox.markDeliveredMany([{ id: a, peerId: peer(1), receipt: 'x' as unknown as Uint8Array }]), { instanceOf: TypeError })
+  await t.throwsAsync(outbox.markDeliveredMany([{ id: ulid(1_000, 9), peerId: peer(1), receipt: bytes('x') }]), { code: StoreErrorCode.OUTBOX_NOT_FOUND })
+  await outbox.close()
+  await db.close()
+
+  const { outbox: again } = await open(t, dir)
+  t.deepEqual(again.counts(), { queued: 0, delivered: 4, failed: 0 })
+  const record = await again.get(a)
+  t.deepEqual(record?.deliveries.map(d => [d.peerId, d.state, d.updatedAt, text(d.receipt ?? new Uint8Array(0))]), [[peer(1), 'delivered', 2_000, 'receipt a1'], [peer(2), 'delivered', 2_000, 'receipt a2']])
+  t.is(text((await again.get(b))?.deliveries[0]?.receipt ?? new Uint8Array(0)), 'receipt b1', 'the first receipt is kept')
+  t.deepEqual((await again.get(c))?.deliveries.map(d => [d.state, d.lastError?.code]), [['delivered', 'expired']])
+})
+
+test('markDeliveredMany waits for a transition in progress on any of its deliveries, and they apply in call order', async t => {
+  const { outbox } = await open(t)
+  const a = ulid(1_000, 1)
+  const b = ulid(1_000, 2)
+  await outbox.submit(submission(a, [peer(1)]))
+  await outbox.submit(submission(b, [peer(1)]))
+  const [failed, many, single] = await Promise.all([
+    outbox.markFailed(b, peer(1), 'refused', { at: 1_100 }),
+    outbox.markDeliveredMany([{ id: a, peerId: peer(1), receipt: bytes('ra') }, { id: b, peerId: peer(1), receipt: bytes('rb') }], { at: 1_200 }),
+    outbox.markDelivered(a, peer(1), bytes('ra again'), { at: 1_300 })
+  ])
+  t.true(failed)
+  t.deepEqual(many, [true, true])
+  t.false(single, 'already delivered by the earlier call')
+  t.deepEqual(outbox.counts(), { queued: 0, delivered: 2, failed: 0 })
+  t.is((await outbox.get(b))?.deliveries[0]?.lastError?.code, 'refused')
+})
