@@ -1,5 +1,5 @@
 import { LienthongError } from '@lienthong/errors'
-import { decodeSeq, encodeSeq, view } from './codec.js'
+import { assertSeq, decodeSeq, view } from './codec.js'
 import { StoreErrorCode } from './errors.js'
 
 const encoder = new TextEncoder()
@@ -59,33 +59,38 @@ export function assertLimit (limit: unknown, max: number): asserts limit is numb
   }
 }
 
-/** Builds a record: fixed-width big-endian integers and u32-length-prefixed byte strings. */
+/** Width of an integer field, or how a byte string field is given. */
+type Field = 1 | 4 | 8 | 'bytes' | 'str'
+
+/**
+ * Builds a record: fixed-width big-endian integers and u32-length-prefixed byte strings. Fields
+ * are listed, then written once into one array of the exact size: a small array per field (and
+ * per string's UTF-8) showed in the sender's profile, several records being written per envelope.
+ */
 export class RecordWriter {
-  readonly #parts: Uint8Array[] = []
+  readonly #kinds: Field[] = []
+  readonly #values: Array<number | string | Uint8Array> = []
+  #length = 0
 
   u8 (n: number): this {
-    this.#parts.push(Uint8Array.of(n))
-    return this
+    return this.#add(1, n, 1)
   }
 
   u32 (n: number): this {
-    this.#parts.push(Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff))
-    return this
+    return this.#add(4, n, 4)
   }
 
   u64 (n: number): this {
-    this.#parts.push(encodeSeq(n))
-    return this
+    assertSeq(n)
+    return this.#add(8, n, 8)
   }
 
   bytes (b: Uint8Array): this {
-    this.u32(b.length)
-    this.#parts.push(b)
-    return this
+    return this.#add('bytes', b, 4 + b.length)
   }
 
   str (s: string): this {
-    return this.bytes(utf8(s))
+    return this.#add('str', s, 4 + (isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8')))
   }
 
   optBytes (b: Uint8Array | undefined): this {
@@ -96,9 +101,56 @@ export class RecordWriter {
     return s === undefined ? this.u8(0) : this.u8(1).str(s)
   }
 
-  finish (): Uint8Array {
-    return concatBytes(...this.#parts)
+  #add (kind: Field, value: number | string | Uint8Array, length: number): this {
+    this.#kinds.push(kind)
+    this.#values.push(value)
+    this.#length += length
+    return this
   }
+
+  finish (): Uint8Array {
+    const out = new Uint8Array(this.#length)
+    let offset = 0
+    for (let i = 0; i < this.#kinds.length; i++) {
+      const kind = this.#kinds[i]
+      const value = this.#values[i]
+      if (typeof value === 'number') {
+        offset = kind === 1 ? writeU8(out, offset, value) : kind === 4 ? writeU32(out, offset, value) : writeU32(out, writeU32(out, offset, Math.floor(value / 2 ** 32)), value >>> 0)
+      } else if (typeof value === 'string') {
+        const length = isAscii(value) ? value.length : Buffer.byteLength(value, 'utf8')
+        offset = writeU32(out, offset, length)
+        if (length === value.length) {
+          for (let k = 0; k < length; k++) out[offset + k] = value.charCodeAt(k)
+        } else {
+          encoder.encodeInto(value, out.subarray(offset, offset + length))
+        }
+        offset += length
+      } else if (value !== undefined) {
+        offset = writeU32(out, offset, value.length)
+        out.set(value, offset)
+        offset += value.length
+      }
+    }
+    return out
+  }
+}
+
+function writeU8 (out: Uint8Array, offset: number, n: number): number {
+  out[offset] = n
+  return offset + 1
+}
+
+function writeU32 (out: Uint8Array, offset: number, n: number): number {
+  out[offset] = n >>> 24
+  out[offset + 1] = (n >>> 16) & 0xff
+  out[offset + 2] = (n >>> 8) & 0xff
+  out[offset + 3] = n & 0xff
+  return offset + 4
+}
+
+function isAscii (s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
 }
 
 /** Reads a record written by {@link RecordWriter}; malformed bytes throw `store-corrupt`. */
