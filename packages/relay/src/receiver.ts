@@ -191,8 +191,10 @@ export class RelayReceiver {
   private async recordStatus (envelope: DecodedEnvelope, status: StatusPayload): Promise<void> {
     const { header } = envelope
     if (header.reference === undefined) return
-    await this.d.outbox.addStatus(header.reference, { code: status.code, at: header.createdAt, from: header.senderOrg, envelopeId: header.id })
+    // Hidden first, so that once the status shows on the record it is not counted as unacked.
+    // A crash in between is safe: the receipt is sent after both, so the sender sends it again.
     await this.d.inbox.ack(header.id, this.d.now())
+    await this.d.outbox.addStatus(header.reference, { code: status.code, at: header.createdAt, from: header.senderOrg, envelopeId: header.id })
   }
 
   /**
