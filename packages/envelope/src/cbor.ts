@@ -1,4 +1,5 @@
 import { decode, encode, type DecodeOptions } from 'cborg'
+import { encodePlainMap } from './cbor-plain.js'
 
 /**
  * Strict decoding: shortest-form integers and lengths, no duplicate keys, no indefinite lengths,
@@ -20,8 +21,13 @@ const STRICT: DecodeOptions = {
 /** A header map that decoded but is not in canonical form. */
 export class NotCanonicalError extends Error {}
 
-/** Deterministic encoding of a header map (cborg sorts keys; integers in shortest form). */
+/**
+ * Deterministic encoding of a header map (keys sorted, integers in shortest form): written
+ * directly for plain header maps (see cbor-plain.ts), by cborg otherwise; the same bytes either way.
+ */
 export function encodeMap (map: Map<number, unknown>): Uint8Array {
+  const plain = encodePlainMap(map)
+  if (plain !== undefined) return plain
   const bytes = encode(map)
   // cborg hands back a Buffer on Node: expose a plain Uint8Array (same memory, no copy).
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
