@@ -3,7 +3,7 @@ import type { Logger } from '@lienthong/errors'
 import { TokenStore } from '@lienthong/http'
 import { createHost, createRegistrySync, RegistryReplica, serveInfo, withPeerIdSuffix, type Host, type RegistrySync } from '@lienthong/protocol'
 import type { NetworkFile } from '@lienthong/registry'
-import { BlobStore, Inbox, Outbox, openDatabase, type Database } from '@lienthong/store'
+import { BlobStore, Inbox, Outbox, canCollect, openDatabase, type Database } from '@lienthong/store'
 import { createRelay, type Relay } from '@lienthong/relay'
 import { Registry as MetricsRegistry, collectDefaultMetrics } from 'prom-client'
 import { readNodeConfig, type NodeConfig } from './config.js'
@@ -157,6 +157,9 @@ export async function startNode (options: NodeStartOptions): Promise<RelayNode> 
     await writeRunInfo(options.data, { pid: process.pid, peerId: host.peerId, httpUrl, addresses: published(), startedAt: new Date().toISOString() })
     closers.push(() => removeRunInfo(options.data))
     log.info({ http: httpUrl, peerId: host.peerId, seq: replica.seq }, 'node started')
+    if (!canCollect()) {
+      log.info({}, 'node runs without --expose-gc: large documents leave more garbage between collections (the systemd unit sets it)')
+    }
     const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, path: r.path }))
     return { key, config, network, replica, host, sync, links, relay, metrics, httpUrl, routes, close }
   } catch (err) {

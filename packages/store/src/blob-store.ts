@@ -7,6 +7,7 @@ import type { BatchOp, Database, Namespace } from './database.js'
 import {
   blobHashHex, ioError, isMissing, syncDir, writeAll, type BlobHash, type BlobInfo, type BlobWriteOptions
 } from './blob-files.js'
+import { BLOB_COLLECT_EVERY_BYTES, StreamCollector } from './blob-collect.js'
 import { view } from './codec.js'
 import { StoreErrorCode } from './errors.js'
 import { KeyedLock } from './keyed-lock.js'
@@ -36,17 +37,24 @@ export class BlobStore {
   readonly #locks = new KeyedLock()
   readonly #activeTemps = new Set<string>()
   readonly #db: Database
+  readonly #collector: StreamCollector
 
-  private constructor (dir: string, db: Database) {
+  private constructor (dir: string, db: Database, collectEveryBytes: number) {
     this.dir = dir
     this.#owners = db.namespace(NAMESPACE.BLOBS)
     this.#db = db
+    this.#collector = new StreamCollector(collectEveryBytes)
   }
 
-  /** Create the folder if needed and remove temp files a crash left behind. */
-  static async open (dir: string, db: Database): Promise<BlobStore> {
+  /**
+   * Create the folder if needed and remove temp files a crash left behind. `collectEveryBytes`:
+   * a young-generation collection every so many bytes written or read, across all blob streams
+   * (default 4 MiB; 0 turns it off), so that the garbage of large documents stays small
+   * without a node-wide `--max-semi-space-size` (see blob-collect.ts).
+   */
+  static async open (dir: string, db: Database, options: { collectEveryBytes?: number } = {}): Promise<BlobStore> {
     if (typeof dir !== 'string' || dir === '') throw new TypeError('dir must be a non-empty string')
-    const store = new BlobStore(resolve(dir), db)
+    const store = new BlobStore(resolve(dir), db, options.collectEveryBytes ?? BLOB_COLLECT_EVERY_BYTES)
     try {
       await mkdir(store.dir, { recursive: true })
     } catch (err) {
@@ -54,6 +62,11 @@ export class BlobStore {
     }
     await store.sweepTemp()
     return store
+  }
+
+  /** How many young-generation collections blob streams ran (see `open`). */
+  get collections (): number {
+    return this.#collector.collections
   }
 
   /** Path of the file holding the blob (whether or not it exists). */
@@ -113,6 +126,7 @@ export class BlobStore {
         if (length > maxBytes) throw this.#tooLarge(length, maxBytes)
         if (expectedLength !== undefined && length > expectedLength) throw this.#lengthMismatch(length, expectedLength)
         hasher.update(chunk)
+        this.#collector.add(chunk.length)
         if (buffered + chunk.length > buffer.length) {
           await writeAll(handle, buffer, buffered)
           buffered = 0
@@ -182,6 +196,7 @@ export class BlobStore {
         const chunk = options.reuse === true ? (reused ??= Buffer.allocUnsafe(chunkBytes)) : Buffer.allocUnsafe(chunkBytes)
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, null).catch(err => { throw ioError(err, 'read') })
         if (bytesRead === 0) return
+        this.#collector.add(bytesRead)
         yield view(chunk, 0, bytesRead)
       }
     } finally {

@@ -33,6 +33,7 @@ export {
 export { GroupCommitter, type GroupCommitterOptions, type GroupCommitterStats } from './group-committer.js'
 export { encodeSeq, decodeSeq } from './codec.js'
 export { BlobStore } from './blob-store.js'
+export { BLOB_COLLECT_EVERY_BYTES, canCollect } from './blob-collect.js'
 export { blobHashHex, type BlobHash, type BlobInfo, type BlobWriteOptions } from './blob-files.js'
 export {
   Outbox, type OutboxSubmission, type OutboxRecord, type DueQuery, type DueDelivery, type OutboxOptions
