@@ -34,6 +34,12 @@ export function encodePlainMap (map: ReadonlyMap<unknown, unknown>): Uint8Array 
   return out
 }
 
+/** UTF-8 length of `text`: counted here for ASCII (header text is), by Buffer otherwise. */
+function utf8Length (text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text, 'utf8')
+  return text.length
+}
+
 /** Bytes of a head (major type and argument) carrying `n`. */
 function headLength (n: number): number {
   return n < 24 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9
@@ -46,7 +52,7 @@ function plainLength (value: unknown, depth: number): number {
       if (!Number.isSafeInteger(value) || Object.is(value, -0)) return -1
       return headLength(value >= 0 ? value : -1 - value)
     case 'string': {
-      const length = Buffer.byteLength(value, 'utf8')
+      const length = utf8Length(value)
       return headLength(length) + length
     }
     case 'boolean':
@@ -70,11 +76,8 @@ function plainLength (value: unknown, depth: number): number {
 
 class Writer {
   private at = 0
-  private readonly text: Buffer
 
-  constructor (private readonly out: Uint8Array) {
-    this.text = Buffer.from(out.buffer, out.byteOffset, out.byteLength)
-  }
+  constructor (private readonly out: Uint8Array) {}
 
   head (major: number, n: number): void {
     const { out } = this
@@ -112,9 +115,13 @@ class Writer {
       if (value >= 0) this.head(0, value)
       else this.head(1, -1 - value)
     } else if (typeof value === 'string') {
-      const length = Buffer.byteLength(value, 'utf8')
+      const length = utf8Length(value)
       this.head(3, length)
-      this.at += this.text.write(value, this.at, length, 'utf8')
+      if (length === value.length) {
+        for (let i = 0; i < length; i++) this.out[this.at++] = value.charCodeAt(i)
+      } else {
+        this.at += Buffer.from(this.out.buffer, this.out.byteOffset, this.out.byteLength).write(value, this.at, length, 'utf8')
+      }
     } else if (typeof value === 'boolean') {
       this.out[this.at++] = value ? 0xf5 : 0xf4
     } else if (value === null) {
