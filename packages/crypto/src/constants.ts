@@ -24,23 +24,27 @@ export const PUBLIC_KEY_CACHE_SIZE = 4096
 export const SEAL_MAGIC = 'LTS2'
 /** First bytes of a payload sealed in format version 1 (still opened). */
 export const SEAL_MAGIC_V1 = 'LTS1'
-/** HKDF info of the key that wraps a payload's data key for one recipient (format version 2). */
+/** HKDF info of the KEK that wraps the data keys for one recipient under one ephemeral key (format version 2). */
 export const SEAL_KEK_INFO = 'lienthong/seal/v2/kek'
 /** The same in format version 1. */
 export const SEAL_KEK_INFO_V1 = 'lienthong/seal/v1/kek'
-/** Random bytes per payload in a v2 header, mixed into every KEK: KEKs stay unique when the ephemeral key is reused. */
+/**
+ * Random bytes per payload in a v2 header: its first 12 are the nonce of every key wrap of the
+ * payload (the KEKs are reused with the ephemeral key), and all of it is in the chunks' AAD.
+ */
 export const SEAL_SALT_LENGTH = 16
 /**
  * A sender's ephemeral X25519 key seals at most this many payloads, or for at most
  * `SEAL_EPHEMERAL_TTL_MS`, whichever comes first (see seal.ts): an X25519 key generation and
  * agreement per recipient were about 40% of the CPU that a node spends sending a 1 KiB document.
+ * It also bounds the random wrap nonces per KEK: two of 4096 collide with a chance below 2^-73.
  */
 export const SEAL_EPHEMERAL_MAX_USES = 4096
 /** Longest life of a sender's ephemeral sealing key, in milliseconds. */
 export const SEAL_EPHEMERAL_TTL_MS = 60_000
 /**
- * X25519 secrets an opener keeps per own key, one per sender's ephemeral key seen lately:
- * consecutive payloads from one sender share it (a sender's cache holds one per recipient, up to
+ * KEKs an opener keeps per own key, one per sender's ephemeral key seen lately: consecutive
+ * payloads from one sender share it (a sender's cache holds one per recipient, up to
  * `PUBLIC_KEY_CACHE_SIZE`).
  */
 export const SEAL_OPENER_CACHE_SIZE = 256

@@ -4,11 +4,14 @@ import {
   SEAL_MAGIC, SEAL_MAGIC_V1, SEAL_MAX_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_MIN_CHUNK_SIZE, SEAL_SALT_LENGTH,
   SEAL_TAG_LENGTH, X25519_KEY_LENGTH
 } from './constants.js'
+import { checkLength } from './ed25519.js'
 import { CryptoErrorCode } from './errors.js'
 
 export const DATA_KEY_LENGTH = 32
 export const WRAPPED_KEY_LENGTH = DATA_KEY_LENGTH + SEAL_TAG_LENGTH
 export const STANZA_LENGTH = X25519_KEY_LENGTH + WRAPPED_KEY_LENGTH
+/** The v2 wrap's nonce: the first 12 bytes of the payload's salt (AES-GCM's recommended nonce length). */
+export const WRAP_NONCE_LENGTH = 12
 const MAGIC_LENGTH = 4
 const MAGICS = { 1: Buffer.from(SEAL_MAGIC_V1, 'latin1'), 2: Buffer.from(SEAL_MAGIC, 'latin1') } as const
 
@@ -46,6 +49,37 @@ export function sealedHeaderLength (prefix: Uint8Array): number | null | undefin
   return headerLength(prefix[countAt]! * 256 + prefix[countAt + 1]!, version)
 }
 
+/** 1..1000 recipients, 32-byte X25519 public keys, no two the same. */
+export function checkRecipients (recipients: Uint8Array[]): void {
+  if (!Array.isArray(recipients)) throw new TypeError('recipients must be an array of X25519 public keys')
+  if (recipients.length < 1 || recipients.length > SEAL_MAX_RECIPIENTS) {
+    throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, `a sealed payload needs 1..${SEAL_MAX_RECIPIENTS} recipients`, { count: recipients.length })
+  }
+  const seen = new Set<string>()
+  recipients.forEach((recipient, index) => {
+    checkLength('x25519 public key', recipient, X25519_KEY_LENGTH)
+    const id = Buffer.from(recipient.buffer, recipient.byteOffset, recipient.byteLength).toString('latin1')
+    if (seen.has(id)) throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'duplicate recipient', { index })
+    seen.add(id)
+  })
+}
+
+export function checkBytes (what: string, value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`)
+}
+
+export function concatBytes (parts: Uint8Array[]): Uint8Array {
+  let total = 0
+  for (const part of parts) total += part.length
+  const out = new Uint8Array(total)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
 export function sealMalformed (reason: string, meta: Record<string, number> = {}): LienthongError {
   return new LienthongError(CryptoErrorCode.SEAL_MALFORMED, `not a sealed payload: ${reason}`, { reason, ...meta })
 }
@@ -72,20 +106,30 @@ export interface SealHeader {
   chunkSize: number
 }
 
-/** A v2 header. */
-export function encodeHeader (ephemeralPublicKey: Uint8Array, salt: Uint8Array, stanzas: Array<[Uint8Array, Uint8Array]>, chunkSize: number): Uint8Array {
-  const out = Buffer.alloc(headerLength(stanzas.length, 2))
+/**
+ * A v2 header for `recipients`, their wrapped keys left zero: the sealer writes each in place
+ * at `wrappedKeyOffset(index)`. Written at the start of `into` when given (zero-filled, at least
+ * `headerLength` bytes), else in a buffer of its own.
+ */
+export function encodeHeader (ephemeralPublicKey: Uint8Array, salt: Uint8Array, recipients: Uint8Array[], chunkSize: number, into?: Uint8Array): Uint8Array {
+  const length = headerLength(recipients.length, 2)
+  // In a fresh buffer, or at the start of `into` (of at least that length, zero-filled).
+  const out = into === undefined ? Buffer.alloc(length) : Buffer.from(into.buffer, into.byteOffset, length)
   MAGICS[2].copy(out, 0)
   out.set(ephemeralPublicKey, MAGIC_LENGTH)
   out.set(salt, MAGIC_LENGTH + X25519_KEY_LENGTH)
-  let offset = out.writeUInt16BE(stanzas.length, prefixLength(2) - 2)
-  for (const [recipient, wrapped] of stanzas) {
+  let offset = out.writeUInt16BE(recipients.length, prefixLength(2) - 2)
+  for (const recipient of recipients) {
     out.set(recipient, offset)
-    out.set(wrapped, offset + X25519_KEY_LENGTH)
     offset += STANZA_LENGTH
   }
   out.writeUInt32BE(chunkSize, offset)
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+}
+
+/** Where the wrapped key of stanza `index` starts in a v2 header. */
+export function wrappedKeyOffset (index: number): number {
+  return prefixLength(2) + index * STANZA_LENGTH + X25519_KEY_LENGTH
 }
 
 function parseHeader (bytes: Uint8Array, version: SealVersion): SealHeader {
@@ -116,6 +160,21 @@ function parseHeader (bytes: Uint8Array, version: SealVersion): SealHeader {
     wrappedKeys,
     chunkSize
   }
+}
+
+/**
+ * The header at the start of `bytes` when they hold all of it, parsed in place (no copy: for a
+ * buffer that does not change while it is opened). Undefined when they hold less, or a bad magic
+ * or recipient count (`HeaderReader` then reports those); throws as `HeaderReader` for the rest.
+ */
+export function readWholeHeader (bytes: Uint8Array): SealHeader | undefined {
+  const length = sealedHeaderLength(bytes)
+  if (typeof length !== 'number' || bytes.length < length) return undefined
+  const version = versionOf(bytes)!
+  const countAt = prefixLength(version) - 2
+  const count = bytes[countAt]! * 256 + bytes[countAt + 1]!
+  if (count < 1 || count > SEAL_MAX_RECIPIENTS) return undefined
+  return parseHeader(bytes.subarray(0, length), version)
 }
 
 /**

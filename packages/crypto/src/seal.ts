@@ -7,61 +7,68 @@
  *          | n                                   recipient count, u16, 1..1000 (2)
  *          | n × stanza                          80 bytes each, no two with the same recipientPub:
  *                recipientPub                    the recipient's X25519 public key (32)
- *                wrapped                         AES-256-GCM(KEK, nonce = 12 zero bytes, DEK) = ct(32) | tag(16)
+ *                wrapped                         AES-256-GCM(KEK, nonce = salt[0..12], DEK) = ct(32) | tag(16)
  *          | chunkSize                           u32, plaintext bytes per chunk, 1 KiB..4 MiB (4)
  *   body   = chunk_0 | chunk_1 | … | chunk_m     m + 1 = max(1, ceil(payloadLength / chunkSize))
  *                chunk_i = AES-256-GCM(DEK, nonce_i, AAD = SHA-256(header), plaintext_i) = ct | tag(16)
  *                nonce_i = 3 zero bytes | u64 i | 1 byte last flag (1 on chunk_m only, else 0)
  *
  *   DEK = 32 random bytes per payload.
- *   KEK = HKDF-SHA256(ikm = X25519(ephPriv, recipientPub), salt = ephPub | recipientPub | salt,
+ *   KEK = HKDF-SHA256(ikm = X25519(ephPriv, recipientPub), salt = ephPub | recipientPub,
  *                     info = "lienthong/seal/v2/kek", 32 bytes)
  *
  * Every chunk but the last holds exactly chunkSize plaintext bytes (chunkSize + 16 sealed); the
  * last holds 1..chunkSize (an empty payload is a single empty final chunk, 16 bytes). The chunk
- * index and last flag in the nonce, with the header hash (salt included) as AAD, make any
+ * index and last flag in the nonce, with the header's hash (salt included) as AAD, make any
  * modification, truncation, reordering, extension or header change fail authentication.
  *
- * Format version 1 ("LTS1", still opened, no longer written) is the same without the salt: the
- * header is "LTS1" | ephPub | n | stanzas | chunkSize, and KEK = HKDF-SHA256(X25519(ephPriv,
- * recipientPub), salt = ephPub | recipientPub, info = "lienthong/seal/v1/kek"). Its zero-nonce key
- * wrap needed a fresh ephemeral key per payload: an X25519 key generation, and an agreement per
- * recipient, for every payload (about 40% of a sender's CPU for a 1 KiB document).
+ * Format version 1 ("LTS1", still opened, no longer written) has no salt: the header is
+ * "LTS1" | ephPub | n | stanzas | chunkSize, the wrap's nonce is 12 zero bytes, and KEK is
+ * derived as above with info = "lienthong/seal/v1/kek". Its zero-nonce
+ * key wrap needed a fresh ephemeral key per payload: an X25519 key generation, and an agreement
+ * per recipient, for every payload (about 40% of a sender's CPU for a 1 KiB document).
  *
  * The ephemeral key of v2 is reused: a sender keeps one in memory (never on disk) for at most
- * SEAL_EPHEMERAL_MAX_USES payloads or SEAL_EPHEMERAL_TTL_MS, whichever comes first, with the
- * X25519 secret it shares with each recipient; those secrets are wiped when it is replaced. A
- * payload then costs a random DEK and salt, one HKDF and one AES-GCM wrap per recipient, and its
- * chunks. The trade-off:
- *   - the zero-nonce wrap stays safe: the per-payload salt makes every KEK unique, so no
- *     (KEK, nonce) pair is ever used twice, even under the same ephemeral key and recipient;
+ * SEAL_EPHEMERAL_MAX_USES payloads or SEAL_EPHEMERAL_TTL_MS, whichever comes first, with the KEK
+ * it shares with each recipient (the X25519 secret is wiped once the KEK is derived); those KEKs
+ * are wiped when it is replaced. A payload then costs a random DEK and salt, one AES-GCM wrap per
+ * recipient, the header's hash and its chunks: no agreement, no key derivation. The trade-off:
+ *   - no (KEK, nonce) pair is ever used twice. A KEK belongs to one (ephemeral key, recipient):
+ *     ephemeral keys are 32 random bytes, and within one payload the recipients differ. It wraps
+ *     one DEK per payload sealed under its ephemeral key, at most SEAL_EPHEMERAL_MAX_USES = 4096,
+ *     each under a fresh random 96-bit nonce: the chance that two of them collide is below
+ *     4096² / 2^97 = 2^-73 per KEK, far inside the 2^32 random nonces per key that NIST SP 800-38D
+ *     (§8.3) allows. The key's use count, not the clock, is what bounds this;
+ *   - the chunks' AAD stays SHA-256(header), one hash per payload: the header itself would save
+ *     that hash but make every chunk pay GHASH over 80 bytes per recipient (+40% for a large
+ *     document to 1000 recipients);
  *   - someone who reads the sender's memory while a key is in use can unwrap the payloads sealed
  *     under it in that window (at most its uses or its lifetime), but could as well read their
- *     plaintext then, which passes through the same memory; the key never leaves the process;
+ *     plaintext then, which passes through the same memory; the key never leaves the process.
+ *     The same holds of the DEKs and salts drawn ahead (a few KiB, wiped as they are handed out);
  *   - compromise of a recipient's key is unchanged from v1: it opens what was sealed for it,
  *     whatever the ephemeral keys, and nothing else;
  *   - payloads sealed in a row by one sender show the same ephPub: an observer of sealed bytes
  *     (who sees sender and recipients in the envelope anyway) can tell they share a sender.
- * Openers keep X25519(own key, ephPub) for the last ephemeral keys seen (SEAL_OPENER_CACHE_SIZE),
- * since consecutive payloads from one sender share it.
+ * Openers keep the KEK of (own key, ephPub) for the last ephemeral keys seen
+ * (SEAL_OPENER_CACHE_SIZE), since consecutive payloads from one sender share it.
  *
  * Openers refuse with `seal-malformed` what cannot be parsed (magic, counts, chunk size out of
  * range, duplicate stanzas, short header, small-order ephemeral key), `seal-not-recipient` when
  * no stanza names their key, and `seal-tampered` for any authentication failure, the wrapped key
  * and the salt included.
  */
-import { randomFillSync } from 'node:crypto'
-import { LienthongError } from '@lienthong/errors'
-import {
-  SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_SALT_LENGTH, SEAL_TAG_LENGTH, X25519_KEY_LENGTH
-} from './constants.js'
+import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_SALT_LENGTH, SEAL_TAG_LENGTH, X25519_KEY_LENGTH } from './constants.js'
 import { checkLength } from './ed25519.js'
-import { CryptoErrorCode } from './errors.js'
 import { sha256 } from './hash.js'
 import type { NodeKey } from './keys.js'
 import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
-import { DATA_KEY_LENGTH, HeaderReader, checkChunkSize, encodeHeader, headerLength, type SealHeader } from './seal-format.js'
-import { SealingKey, sealingKey, unwrapDataKey, wrapDataKey } from './seal-keys.js'
+import {
+  DATA_KEY_LENGTH, HeaderReader, checkBytes, checkChunkSize, checkRecipients, chunkNonce, concatBytes, headerLength,
+  readWholeHeader, sealTampered, type SealHeader
+} from './seal-format.js'
+import { SealingKey, payloadSecrets, sealHeader, sealingKey, unwrapFor } from './seal-keys.js'
 
 /** Options of `seal`, `sealStream` and `createSealer`. */
 export interface SealOptions {
@@ -94,57 +101,17 @@ export interface Opener {
   abort: () => void
 }
 
-function checkRecipients (recipients: Uint8Array[]): void {
-  if (!Array.isArray(recipients)) throw new TypeError('recipients must be an array of X25519 public keys')
-  if (recipients.length < 1 || recipients.length > SEAL_MAX_RECIPIENTS) {
-    throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, `a sealed payload needs 1..${SEAL_MAX_RECIPIENTS} recipients`, { count: recipients.length })
-  }
-  const seen = new Set<string>()
-  recipients.forEach((recipient, index) => {
-    checkLength('x25519 public key', recipient, X25519_KEY_LENGTH)
-    const id = Buffer.from(recipient).toString('latin1')
-    if (seen.has(id)) throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'duplicate recipient', { index })
-    seen.add(id)
-  })
-}
-
-function checkBytes (what: string, value: unknown): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`)
-}
-
-function concatBytes (parts: Uint8Array[]): Uint8Array {
-  let total = 0
-  for (const part of parts) total += part.length
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 /** Start sealing for `recipients` (their X25519 public keys, `sealingPublicKey` in the registry). */
 export function createSealer (recipients: Uint8Array[], options: SealOptions = {}): Sealer {
   const chunkSize = options.chunkSize ?? SEAL_DEFAULT_CHUNK_SIZE
   checkChunkSize(chunkSize)
   checkRecipients(recipients)
-  // DEK and salt, fresh per payload, in one draw: the salt is what lets the ephemeral key be reused.
-  const secrets = randomFillSync(new Uint8Array(DATA_KEY_LENGTH + SEAL_SALT_LENGTH))
-  return startSealer(recipients, chunkSize, sealingKey(), secrets.subarray(0, DATA_KEY_LENGTH), secrets.subarray(DATA_KEY_LENGTH))
+  const { dataKey, salt } = payloadSecrets()
+  return startSealer(recipients, chunkSize, sealingKey(), dataKey, salt)
 }
 
 function startSealer (recipients: Uint8Array[], chunkSize: number, ephemeral: SealingKey, dataKey: Uint8Array, salt: Uint8Array): Sealer {
-  const stanzas = recipients.map((recipient, index): [Uint8Array, Uint8Array] => {
-    try {
-      return [recipient, wrapDataKey(dataKey, ephemeral, recipient, salt)]
-    } catch {
-      // X25519 gives an all-zero secret for a small-order point: that key can receive nothing.
-      dataKey.fill(0)
-      throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'unusable recipient key (small order)', { index })
-    }
-  })
-  const header = encodeHeader(ephemeral.publicKey, salt, stanzas, chunkSize)
+  const header = sealHeader(recipients, chunkSize, ephemeral, dataKey, salt)
   const body = new ChunkSealer(dataKey, sha256(header), chunkSize)
   return {
     header,
@@ -157,12 +124,40 @@ function startSealer (recipients: Uint8Array[], chunkSize: number, ephemeral: Se
   }
 }
 
+/**
+ * `seal` of a payload at hand: header and chunks written straight into one buffer of the final
+ * size, with no chunk buffered or copied on the way (the bytes of `createSealer`, cheaper).
+ */
+function sealWhole (payload: Uint8Array, recipients: Uint8Array[], chunkSize: number, ephemeral: SealingKey, dataKey: Uint8Array, salt: Uint8Array): Uint8Array {
+  const chunks = Math.max(1, Math.ceil(payload.length / chunkSize))
+  const out = new Uint8Array(headerLength(recipients.length) + payload.length + chunks * SEAL_TAG_LENGTH)
+  const header = sealHeader(recipients, chunkSize, ephemeral, dataKey, salt, out)
+  const aad = sha256(header)
+  let at = header.length
+  try {
+    for (let i = 0; i < chunks; i++) {
+      const plain = payload.subarray(i * chunkSize, (i + 1) * chunkSize)
+      const cipher = createCipheriv('aes-256-gcm', dataKey, chunkNonce(i, i === chunks - 1), { authTagLength: SEAL_TAG_LENGTH })
+      cipher.setAAD(aad)
+      out.set(cipher.update(plain), at)
+      cipher.final() // empty for GCM
+      out.set(cipher.getAuthTag(), at + plain.length)
+      at += plain.length + SEAL_TAG_LENGTH
+    }
+  } finally {
+    dataKey.fill(0)
+  }
+  return out
+}
+
 /** Inputs that `seal` draws at random, given instead: for golden vectors only (not exported by the package). */
 export interface SealTestInputs {
   ephemeralPrivateKey: Uint8Array
   dataKey: Uint8Array
   salt: Uint8Array
   chunkSize: number
+  /** Through `createSealer`'s path instead of `seal`'s. */
+  streamed?: boolean
 }
 
 /** Test hook: `seal` with a given ephemeral key, DEK and salt, to reproduce committed vectors. */
@@ -173,34 +168,73 @@ export function sealWithInputs (payload: Uint8Array, recipients: Uint8Array[], i
   checkLength('salt', inputs.salt, SEAL_SALT_LENGTH)
   checkLength('ephemeral private key', inputs.ephemeralPrivateKey, X25519_KEY_LENGTH)
   const ephemeral = new SealingKey(inputs.ephemeralPrivateKey, Infinity)
-  const sealer = startSealer(recipients, inputs.chunkSize, ephemeral, Uint8Array.from(inputs.dataKey), inputs.salt)
-  ephemeral.retire()
-  return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
+  try {
+    const dataKey = Uint8Array.from(inputs.dataKey)
+    if (inputs.streamed !== true) return sealWhole(payload, recipients, inputs.chunkSize, ephemeral, dataKey, inputs.salt)
+    const sealer = startSealer(recipients, inputs.chunkSize, ephemeral, dataKey, inputs.salt)
+    return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
+  } finally {
+    ephemeral.retire()
+  }
+}
+
+function checkOpeningKey (key: NodeKey): void {
+  if (!(key?.sealingPrivateKey instanceof Uint8Array) || !(key.sealingPublicKey instanceof Uint8Array)) {
+    throw new TypeError('key must be a NodeKey')
+  }
+}
+
+/**
+ * `open` of a payload at hand whose whole header parsed in place: each chunk decrypted straight
+ * from `sealed`, none buffered (the result of `createOpener`, cheaper). Errors as `ChunkOpener`.
+ */
+function openWhole (sealed: Uint8Array, header: SealHeader, key: NodeKey): Uint8Array {
+  const { dataKey, aad } = unwrapFor(key, header)
+  const body = sealed.subarray(header.bytes.length)
+  const step = header.chunkSize + SEAL_TAG_LENGTH
+  const chunks = Math.max(1, Math.ceil(body.length / step))
+  const last = chunks - 1
+  const parts: Uint8Array[] = []
+  try {
+    // Only the last chunk can be short: the input was cut, possibly right after a whole chunk.
+    if (body.length - last * step < SEAL_TAG_LENGTH) throw sealTampered('truncated', { chunk: last })
+    for (let i = 0; i < chunks; i++) {
+      const piece = body.subarray(i * step, (i + 1) * step)
+      const end = piece.length - SEAL_TAG_LENGTH
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', dataKey, chunkNonce(i, i === last), { authTagLength: SEAL_TAG_LENGTH })
+        decipher.setAAD(aad)
+        decipher.setAuthTag(piece.subarray(end))
+        const plain = decipher.update(piece.subarray(0, end))
+        parts.push(new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength))
+        decipher.final() // checks the tag; empty for GCM
+      } catch {
+        throw sealTampered('chunk', { chunk: i })
+      }
+    }
+  } catch (err) {
+    for (const part of parts) part.fill(0)
+    throw err
+  } finally {
+    dataKey.fill(0)
+  }
+  // A chunk's plaintext from update() has a memory of its own (not Node's shared pool): one chunk needs no copy.
+  return parts.length === 1 ? parts[0]! : concatBytes(parts)
 }
 
 /** Start opening a sealed payload addressed (among others) to `key`. */
 export function createOpener (key: NodeKey): Opener {
-  if (!(key?.sealingPrivateKey instanceof Uint8Array) || !(key.sealingPublicKey instanceof Uint8Array)) {
-    throw new TypeError('key must be a NodeKey')
-  }
+  checkOpeningKey(key)
   const reader = new HeaderReader()
   let body: ChunkOpener | undefined
-  const start = (header: SealHeader): ChunkOpener => {
-    const own = Buffer.from(key.sealingPublicKey)
-    const index = header.recipients.findIndex((recipient) => own.equals(recipient))
-    if (index < 0) {
-      throw new LienthongError(CryptoErrorCode.SEAL_NOT_RECIPIENT, 'this key is not a recipient of the sealed payload', { recipients: header.recipients.length })
-    }
-    const dataKey = unwrapDataKey(header.wrappedKeys[index]!, key.sealingPrivateKey, header, key.sealingPublicKey)
-    return new ChunkOpener(dataKey, sha256(header.bytes), header.chunkSize)
-  }
   return {
     push: (sealed) => {
       checkBytes('sealed', sealed)
       if (body !== undefined) return body.push(sealed)
       const got = reader.push(sealed)
       if (got === undefined) return []
-      body = start(got.header)
+      const { dataKey, aad } = unwrapFor(key, got.header)
+      body = new ChunkOpener(dataKey, aad, got.header.chunkSize)
       return body.push(got.rest)
     },
     finish: () => body === undefined ? reader.end() : body.finish(),
@@ -211,8 +245,11 @@ export function createOpener (key: NodeKey): Opener {
 /** Seal `payload` so that only the holders of the `recipients`' X25519 private keys can read it. */
 export function seal (payload: Uint8Array, recipients: Uint8Array[], options: SealOptions = {}): Uint8Array {
   checkBytes('payload', payload)
-  const sealer = createSealer(recipients, options)
-  return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
+  const chunkSize = options.chunkSize ?? SEAL_DEFAULT_CHUNK_SIZE
+  checkChunkSize(chunkSize)
+  checkRecipients(recipients)
+  const { dataKey, salt } = payloadSecrets()
+  return sealWhole(payload, recipients, chunkSize, sealingKey(), dataKey, salt)
 }
 
 /**
@@ -221,6 +258,11 @@ export function seal (payload: Uint8Array, recipients: Uint8Array[], options: Se
  */
 export function open (sealed: Uint8Array, key: NodeKey): Uint8Array {
   checkBytes('sealed', sealed)
+  checkOpeningKey(key)
+  // The whole header at hand (the usual case): parsed in place, and the chunks opened in place.
+  const header = readWholeHeader(sealed)
+  if (header !== undefined) return openWhole(sealed, header, key)
+  // Too short, or a bad magic or count: the piece-by-piece opener reports it.
   const opener = createOpener(key)
   return concatBytes([...opener.push(sealed), opener.finish()])
 }

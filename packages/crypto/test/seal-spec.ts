@@ -14,11 +14,16 @@ export const x25519Public = (priv: Uint8Array): Buffer => createPublicKey(privat
 export const sealingPrivateKeyOfSeed = (seed: Uint8Array): Buffer =>
   Buffer.from(hkdfSync('sha256', seed, new Uint8Array(0), 'lienthong/x25519-from-seed/v1', 32))
 
-function kek (version: 1 | 2, ephPriv: Uint8Array, ephPub: Uint8Array, recipientPub: Uint8Array, salt: Uint8Array): Buffer {
-  const ikm = diffieHellman({ privateKey: privateKey(ephPriv), publicKey: publicKey(recipientPub) })
-  const hkdfSalt = version === 1 ? Buffer.concat([ephPub, recipientPub]) : Buffer.concat([ephPub, recipientPub, salt])
-  return Buffer.from(hkdfSync('sha256', ikm, hkdfSalt, `lienthong/seal/v${version}/kek`, 32))
+/** KEK = HKDF-SHA256(X25519 secret, salt = ephPub | recipientPub, info = "lienthong/seal/v<version>/kek"). */
+function kek (version: 1 | 2, ikm: Uint8Array, ephPub: Uint8Array, recipientPub: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', ikm, Buffer.concat([ephPub, recipientPub]), `lienthong/seal/v${version}/kek`, 32))
 }
+
+/** The wrap's nonce: v2 the first 12 bytes of the salt, v1 12 zero bytes. */
+const wrapNonce = (version: 1 | 2, salt: Uint8Array): Buffer => version === 2 ? Buffer.from(salt.subarray(0, 12)) : Buffer.alloc(12)
+
+/** The chunks' AAD: the header's SHA-256 (both versions). */
+const chunkAad = (header: Buffer): Buffer => createHash('sha256').update(header).digest()
 
 function gcm (key: Uint8Array, nonce: Uint8Array, plain: Uint8Array, aad?: Uint8Array): Buffer {
   const cipher = createCipheriv('aes-256-gcm', key, nonce)
@@ -55,10 +60,13 @@ export function specSeal (input: SpecInput): Buffer {
   size.writeUInt32BE(chunkSize)
   const header = Buffer.concat([
     Buffer.from(`LTS${version}`, 'latin1'), ephPub, version === 2 ? salt : Buffer.alloc(0), count,
-    ...recipients.flatMap((r) => [Buffer.from(r), gcm(kek(version, ephemeralPrivateKey, ephPub, r, salt), Buffer.alloc(12), dataKey)]),
+    ...recipients.flatMap((r) => {
+      const shared = diffieHellman({ privateKey: privateKey(ephemeralPrivateKey), publicKey: publicKey(r) })
+      return [Buffer.from(r), gcm(kek(version, shared, ephPub, r), wrapNonce(version, salt), dataKey)]
+    }),
     size
   ])
-  const aad = createHash('sha256').update(header).digest()
+  const aad = chunkAad(header)
   const chunks = Math.max(1, Math.ceil(payload.length / chunkSize))
   const body = Array.from({ length: chunks }, (_, i) =>
     gcm(dataKey, nonce(i, i === chunks - 1), payload.subarray(i * chunkSize, (i + 1) * chunkSize), aad))
@@ -79,16 +87,14 @@ export function specOpen (sealed: Uint8Array, me: Uint8Array): Buffer {
   for (let i = 0; i < n; i++, offset += 80) {
     if (!bytes.subarray(offset, offset + 32).equals(myPub)) continue
     const shared = diffieHellman({ privateKey: privateKey(me), publicKey: publicKey(ephPub) })
-    const hkdfSalt = Buffer.concat([ephPub, myPub, salt])
-    const key = Buffer.from(hkdfSync('sha256', shared, hkdfSalt, `lienthong/seal/v${version}/kek`, 32))
-    const unwrap = createDecipheriv('aes-256-gcm', key, Buffer.alloc(12))
+    const unwrap = createDecipheriv('aes-256-gcm', kek(version, shared, ephPub, myPub), wrapNonce(version, salt))
     unwrap.setAuthTag(bytes.subarray(offset + 64, offset + 80))
     dataKey = Buffer.concat([unwrap.update(bytes.subarray(offset + 32, offset + 64)), unwrap.final()])
   }
   if (dataKey === undefined) throw new Error('not a recipient')
   const chunkSize = bytes.readUInt32BE(offset)
   offset += 4
-  const aad = createHash('sha256').update(bytes.subarray(0, offset)).digest()
+  const aad = chunkAad(bytes.subarray(0, offset))
   const plain: Buffer[] = []
   for (let i = 0; offset < bytes.length; i++) {
     const end = Math.min(bytes.length, offset + chunkSize + 16)

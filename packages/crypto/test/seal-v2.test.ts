@@ -1,12 +1,12 @@
 import test from 'ava'
 import {
   CryptoErrorCode, SEAL_EPHEMERAL_MAX_USES, SEAL_EPHEMERAL_TTL_MS, SEAL_OPENER_CACHE_SIZE,
-  generateNodeKey, nodeKeyFromSeed, open, rotateSealingKey, seal, sealHeaderLength, sealedHeaderLength
+  createSealer, generateNodeKey, nodeKeyFromSeed, open, rotateSealingKey, seal, sealHeaderLength, sealedHeaderLength
 } from '@lienthong/crypto'
 import { sealWithInputs } from '../src/seal.js'
-import { setSealingClock } from '../src/seal-keys.js'
+import { drawPayloadSecrets, setSealingClock } from '../src/seal-keys.js'
 import { equalBytes, fixture, fromHex, hex, patternBytes } from './helpers.js'
-import { buildSealVectors, specOpen, type SealVector } from './seal-spec.js'
+import { buildSealVectors, specOpen, specSeal, type SealVector } from './seal-spec.js'
 
 const { vectors } = fixture<{ vectors: SealVector[] }>('seal-vectors.json')
 const alice = generateNodeKey()
@@ -29,14 +29,55 @@ test('v1 and v2 golden vectors open for every recipient', (t) => {
   }
 })
 
-test('sealing v2 with the vectors\' ephemeral key, data key and salt gives their exact bytes', (t) => {
+test('sealing v2 with the vectors\' ephemeral key, data key and salt gives their exact bytes, by seal\'s path and the streaming one', (t) => {
   for (const v of vectors.filter((vector) => vector.version === 2)) {
     const recipients = v.recipientSeeds.map((seed) => nodeKeyFromSeed(fromHex(seed)).sealingPublicKey)
-    const sealed = sealWithInputs(fromHex(v.payload), recipients, {
-      ephemeralPrivateKey: fromHex(v.ephemeralPrivateKey), dataKey: fromHex(v.dataKey), salt: fromHex(v.salt), chunkSize: v.chunkSize
-    })
-    t.is(hex(sealed), v.sealed, v.name)
+    for (const streamed of [false, true]) {
+      const sealed = sealWithInputs(fromHex(v.payload), recipients, {
+        ephemeralPrivateKey: fromHex(v.ephemeralPrivateKey), dataKey: fromHex(v.dataKey), salt: fromHex(v.salt), chunkSize: v.chunkSize, streamed
+      })
+      t.is(hex(sealed), v.sealed, `${v.name}${streamed ? ' (streamed)' : ''}`)
+    }
   }
+})
+
+test('the wrap nonce is the salt\'s first 12 bytes: the same KEK wraps under a new nonce when only they change', (t) => {
+  const inputs = { ephemeralPrivateKey: new Uint8Array(32).fill(7), dataKey: new Uint8Array(32).fill(9), salt: new Uint8Array(16), chunkSize: 1024 }
+  const wrapped = (salt: Uint8Array): string => hex(sealWithInputs(Uint8Array.of(1), [alice.sealingPublicKey], { ...inputs, salt }).subarray(54 + 32, 54 + 80))
+  const base = wrapped(inputs.salt)
+  t.not(wrapped(Uint8Array.from({ length: 16 }, (_, i) => i === 11 ? 1 : 0)), base, 'byte 11 is in the nonce')
+  t.is(wrapped(Uint8Array.from({ length: 16 }, (_, i) => i === 12 ? 1 : 0)), base, 'bytes 12..15 are not (they only feed the AAD)')
+})
+
+test.serial('a v1 and a v2 payload under the same ephemeral key both open, in either order (the opener caches a KEK per version)', (t) => {
+  const ephemeralPrivateKey = patternBytes(32, 'shared-ephemeral')
+  const dataKey = patternBytes(32, 'dek')
+  const payload = patternBytes(1500, 'both versions')
+  const v2 = sealWithInputs(payload, [alice.sealingPublicKey], { ephemeralPrivateKey, dataKey, salt: patternBytes(16, 'salt'), chunkSize: 1024 })
+  const v1 = specSeal({ version: 1, ephemeralPrivateKey, dataKey, salt: new Uint8Array(0), recipients: [alice.sealingPublicKey], chunkSize: 1024, payload })
+  t.is(hex(v1.subarray(4, 36)), ephPub(v2))
+  for (const order of [[v1, v2], [v2, v1], [v1, v2]]) {
+    for (const sealed of order) t.true(equalBytes(open(sealed, alice), payload))
+  }
+})
+
+test('the header handed out by createSealer can be overwritten once written: the chunks do not depend on that buffer', (t) => {
+  const payload = patternBytes(3000, 'reused buffer')
+  const sealer = createSealer([alice.sealingPublicKey], { chunkSize: 1024 })
+  const header = Uint8Array.from(sealer.header)
+  sealer.header.fill(0)
+  const parts = [header, ...sealer.push(payload), sealer.finish()]
+  t.true(equalBytes(open(new Uint8Array(Buffer.concat(parts)), alice), payload))
+})
+
+test('payload secrets are drawn from a pool: distinct across refills, never handed out twice, bounded', (t) => {
+  const seen = new Set<string>()
+  for (let i = 0; i < 400; i++) seen.add(hex(drawPayloadSecrets(48)))
+  t.is(seen.size, 400)
+  t.false(seen.has('00'.repeat(48)))
+  const [a, b] = [drawPayloadSecrets(4096), drawPayloadSecrets(4096)]
+  t.not(hex(a), hex(b))
+  t.throws(() => drawPayloadSecrets(4097), { instanceOf: RangeError })
 })
 
 test.serial('payloads sealed in a row share the ephemeral key, with their own salt and wrapped keys; rotation changes it', (t) => {

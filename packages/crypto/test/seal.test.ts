@@ -1,4 +1,4 @@
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import fc from 'fast-check'
 import {
   CryptoErrorCode, SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_CHUNK_SIZE,
@@ -82,25 +82,39 @@ const flip = (at: number): Uint8Array => {
 }
 const splice = (...parts: Array<[number, number]>): Uint8Array =>
   new Uint8Array(Buffer.concat(parts.map(([from, to]) => sealed.subarray(from, to))))
+// Both ways of opening must refuse alike: `open` (the whole buffer, parsed and opened in place)
+// and `createOpener` fed in pieces (the streaming path).
+const openInPieces = (bytes: Uint8Array, key: NodeKey): Uint8Array => {
+  const opener = createOpener(key)
+  const out: Uint8Array[] = []
+  for (let offset = 0; offset < bytes.length; offset += 700) out.push(...opener.push(bytes.subarray(offset, offset + 700)))
+  out.push(opener.finish())
+  return new Uint8Array(Buffer.concat(out))
+}
+const refuses = (t: ExecutionContext, bytes: Uint8Array, code: string, label: string): void => {
+  t.throws(() => open(bytes, me), { code }, `${label} (open)`)
+  t.throws(() => openInPieces(bytes, me), { code }, `${label} (in pieces)`)
+}
 
 test('a modified byte anywhere in the body, or in its tags, is seal-tampered', (t) => {
   for (const at of [chunkAt(0), chunkAt(1) + 5, chunkAt(2) + C + 15, chunkAt(3), sealed.length - 1]) {
-    t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_TAMPERED }, `byte ${at}`)
+    refuses(t, flip(at), CryptoErrorCode.SEAL_TAMPERED, `byte ${at}`)
   }
 })
 
 test('a modified header is refused with the code that fits', (t) => {
   const tampered = [
     4 + 7, // ephemeral key: unwrapping fails
-    36, 51, // the salt: the KEK (unwrapping fails) and the AAD differ
+    36, // the salt's first bytes, the wrap's nonce: unwrapping fails
+    51, // its last byte, only in the header: the AAD differs
     S + 32 + 3, // our wrapped data key
-    S + 80 + 3, // another recipient's key: header hash (AAD) differs
+    S + 80 + 3, // another recipient's key: the header (AAD) differs
     S + 160 + 40, // another recipient's wrapped key
     HL - 1 // chunk size 1024 -> 1025: boundaries and AAD differ
   ]
-  for (const at of tampered) t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_TAMPERED }, `byte ${at}`)
-  t.throws(() => open(flip(S), me), { code: CryptoErrorCode.SEAL_NOT_RECIPIENT })
-  for (const at of [0, 3, 52, HL - 4]) t.throws(() => open(flip(at), me), { code: CryptoErrorCode.SEAL_MALFORMED }, `byte ${at}`)
+  for (const at of tampered) refuses(t, flip(at), CryptoErrorCode.SEAL_TAMPERED, `byte ${at}`)
+  refuses(t, flip(S), CryptoErrorCode.SEAL_NOT_RECIPIENT, 'our recipient key')
+  for (const at of [0, 3, 52, HL - 4]) refuses(t, flip(at), CryptoErrorCode.SEAL_MALFORMED, `byte ${at}`)
 })
 
 test('malformed inputs are seal-malformed', (t) => {
@@ -125,7 +139,7 @@ test('malformed inputs are seal-malformed', (t) => {
     duplicateStanza: withHeader((b) => b.copy(b, S + 80, S, S + 80)),
     lowOrderEphemeral: withHeader((b) => b.fill(0, 4, 36))
   }
-  for (const [name, bytes] of Object.entries(cases)) t.throws(() => open(bytes, me), { code: CryptoErrorCode.SEAL_MALFORMED }, name)
+  for (const [name, bytes] of Object.entries(cases)) refuses(t, bytes, CryptoErrorCode.SEAL_MALFORMED, name)
 })
 
 test('truncation, reordering, dropping and extension are seal-tampered', (t) => {
@@ -142,8 +156,9 @@ test('truncation, reordering, dropping and extension are seal-tampered', (t) => 
     extendedWithChunk: splice([0, end], [chunkAt(0), chunkAt(1)]),
     extendedWithByte: new Uint8Array([...sealed, 0])
   }
-  for (const [name, bytes] of Object.entries(cases)) t.throws(() => open(bytes, me), { code: CryptoErrorCode.SEAL_TAMPERED }, name)
+  for (const [name, bytes] of Object.entries(cases)) refuses(t, bytes, CryptoErrorCode.SEAL_TAMPERED, name)
   t.true(equalBytes(open(sealed, me), payload))
+  t.true(equalBytes(openInPieces(sealed, me), payload))
 })
 
 test('recipient lists and options are checked', (t) => {
