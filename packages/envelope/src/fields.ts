@@ -41,7 +41,17 @@ export function isUint (n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
 }
 
-/** Constant-shape byte comparison (inputs are public: hashes, keys, digests). */
+/** Inputs up to this length are compared in a plain loop (see {@link bytesEqual}). */
+const SHORT_COMPARE_BYTES = 64
+
+/**
+ * Byte comparison (inputs are public: hashes, keys, digests; not constant-time). Short inputs
+ * (the 32-byte keys and hashes every received envelope compares) in a plain loop: wrapping each
+ * side in a Buffer to call `equals` costs ten times more than comparing 32 bytes.
+ */
 export function bytesEqual (a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  if (a.length !== b.length) return false
+  if (a.length > SHORT_COMPARE_BYTES) return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }

@@ -56,15 +56,19 @@ export const DEFAULT_ENVELOPE_LIMITS: Readonly<EnvelopeLimits> = Object.freeze({
 
 /** Fill in defaults; a limit that is not a non-negative integer is a programmer mistake. */
 export function resolveLimits (limits: Partial<EnvelopeLimits> = {}): EnvelopeLimits {
-  const out = { ...DEFAULT_ENVELOPE_LIMITS }
-  for (const name of ['maxHeaderBytes', 'maxPayloadBytes', 'maxRecipients'] as const) {
-    const value = limits[name]
-    if (value === undefined) continue
-    if (!isUint(value)) throw new RangeError(`${name} must be a non-negative integer`)
-    out[name] = value
+  // Field by field, not by spreading the frozen defaults (this runs for every decoded envelope).
+  return {
+    maxHeaderBytes: limitOf(limits, 'maxHeaderBytes'),
+    maxPayloadBytes: limitOf(limits, 'maxPayloadBytes'),
+    maxRecipients: Math.min(limitOf(limits, 'maxRecipients'), MAX_RECIPIENTS)
   }
-  out.maxRecipients = Math.min(out.maxRecipients, MAX_RECIPIENTS)
-  return out
+}
+
+function limitOf (limits: Partial<EnvelopeLimits>, name: keyof EnvelopeLimits): number {
+  const value = limits[name]
+  if (value === undefined) return DEFAULT_ENVELOPE_LIMITS[name]
+  if (!isUint(value)) throw new RangeError(`${name} must be a non-negative integer`)
+  return value
 }
 
 function bad (code: string, field: string, message: string, meta: Record<string, string | number> = {}): LienthongError {

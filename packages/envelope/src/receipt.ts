@@ -1,6 +1,6 @@
 import { LienthongError, isLienthongError } from '@lienthong/errors'
 import { ED25519_PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, sign, verify, type NodeKey } from '@lienthong/crypto'
-import { decodeCanonicalMap, encodeMap, fieldsToMap, mapToFields } from './cbor.js'
+import { decodeCanonicalMap, encodeMap, mapToFields } from './cbor.js'
 import { MAX_RECEIPT_BATCH, MAX_RECEIPT_BYTES, RECEIPT_BATCH_DOMAIN, RECEIPT_DOMAIN, RECEIPT_VERSION, ReceiptKey } from './constants.js'
 import type { SignedEnvelope } from './envelope.js'
 import { EnvelopeErrorCode } from './errors.js'
@@ -64,43 +64,61 @@ function checkReceiptHeader (f: Readonly<Record<string, unknown>>): ReceiptHeade
  * digest of its exact header bytes, and so to the payload hash.
  */
 export function createReceipt (env: SignedEnvelope, key: NodeKey, opts: { now?: number } = {}): SignedReceipt {
-  const { header, headerBytes } = receiptHeader(env, key, opts.now ?? Date.now())
+  const { header, headerBytes } = receiptHeader(env, receiverNodeOf(key), opts.now ?? Date.now())
   return { header, headerBytes, signature: sign(key, RECEIPT_DOMAIN, headerBytes) }
 }
 
-function receiptHeader (env: SignedEnvelope, key: NodeKey, now: number): { header: ReceiptHeader, headerBytes: Uint8Array } {
-  if (!(env?.headerBytes instanceof Uint8Array)) throw new TypeError('env must be a signed envelope')
+/** A copy of the signing node's public key, for the `receiverNode` of its receipts. */
+function receiverNodeOf (key: NodeKey): Uint8Array {
   if (!(key?.publicKey instanceof Uint8Array)) throw new TypeError('key must be a NodeKey')
+  return Uint8Array.from(key.publicKey)
+}
+
+function receiptHeader (env: SignedEnvelope, receiverNode: Uint8Array, now: number): { header: ReceiptHeader, headerBytes: Uint8Array } {
+  if (!(env?.headerBytes instanceof Uint8Array)) throw new TypeError('env must be a signed envelope')
   const header = checkReceiptHeader({
     version: RECEIPT_VERSION,
     envelopeId: env.header.id,
     envelopeDigest: envelopeDigest(env),
     receivedAt: now,
-    receiverNode: Uint8Array.from(key.publicKey)
+    receiverNode
   })
-  return { header, headerBytes: encodeMap(fieldsToMap(header as unknown as Record<string, unknown>, ReceiptKey)) }
+  return { header, headerBytes: encodeReceiptHeader(header) }
+}
+
+/** The canonical header bytes (keys in ReceiptKey order: ascending, as the encoding requires). */
+function encodeReceiptHeader (header: ReceiptHeader): Uint8Array {
+  return encodeMap(new Map<number, unknown>()
+    .set(ReceiptKey.version, header.version)
+    .set(ReceiptKey.envelopeId, header.envelopeId)
+    .set(ReceiptKey.envelopeDigest, header.envelopeDigest)
+    .set(ReceiptKey.receivedAt, header.receivedAt)
+    .set(ReceiptKey.receiverNode, header.receiverNode))
 }
 
 /**
  * Receipts for several persisted envelopes (in order) under one signature per
  * {@link MAX_RECEIPT_BATCH} of them: each carries a Merkle proof and verifies on its own with
  * {@link verifyReceipt}, exactly as one from {@link createReceipt} (which a batch of one is).
+ * The receipts of one call share one copy of the receiver's key as `header.receiverNode`.
  */
 export function createReceipts (envs: readonly SignedEnvelope[], key: NodeKey, opts: { now?: number } = {}): SignedReceipt[] {
   const list = envs // Array.isArray would narrow envs to any[]
   if (!Array.isArray(envs)) throw new TypeError('envs must be an array')
   const now = opts.now ?? Date.now()
   const out: SignedReceipt[] = []
+  if (list.length === 0) return out
+  const receiverNode = receiverNodeOf(key)
   for (let start = 0; start < list.length; start += MAX_RECEIPT_BATCH) {
     const part = list.slice(start, start + MAX_RECEIPT_BATCH)
     if (part.length === 1) {
       out.push(createReceipt(part[0] as SignedEnvelope, key, { now }))
       continue
     }
-    const headers = part.map(env => receiptHeader(env, key, now))
+    const headers = part.map(env => receiptHeader(env, receiverNode, now))
     const { root, proofs } = receiptTree(headers.map(h => h.headerBytes))
     const signature = sign(key, RECEIPT_BATCH_DOMAIN, batchSignedMessage(part.length, root))
-    headers.forEach((h, i) => { out.push({ ...h, signature, proof: proofs[i] }) })
+    headers.forEach(({ header, headerBytes }, i) => { out.push({ header, headerBytes, signature, proof: proofs[i] }) })
   }
   return out
 }

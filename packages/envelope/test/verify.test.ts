@@ -82,6 +82,21 @@ test('payload mismatch: inline, detached, hash or length', (t) => {
   t.true(verifyEnvelope(received(fromHash), { now: NOW, payload }).ok)
 })
 
+test('a sender key or payload hash differing in any one byte is noticed', (t) => {
+  const env = received(sampleEnvelope({}, payload, NOW), true)
+  for (let i = 0; i < 32; i++) {
+    const otherKey = Uint8Array.from(sender.publicKey)
+    otherKey[i] = (otherKey[i] ?? 0) ^ 0x80
+    t.like(verifyEnvelope(env, { now: NOW, expectedSender: otherKey }), { ok: false, code: 'envelope-wrong-sender' })
+    const payloadHash = Uint8Array.from(env.header.payloadHash)
+    payloadHash[i] = (payloadHash[i] ?? 0) ^ 1
+    t.like(verifyPayload({ ...env, header: { ...env.header, payloadHash } }, payload), { ok: false, code: 'envelope-payload-mismatch' })
+  }
+  // A key of another length (a hand-made object) is not the expected one either.
+  t.like(verifyEnvelope(env, { now: NOW, expectedSender: sender.publicKey.subarray(0, 31) }), { ok: false, code: 'envelope-wrong-sender' })
+  t.true(verifyEnvelope(env, { now: NOW, expectedSender: Uint8Array.from(sender.publicKey), payload }).ok)
+})
+
 test('receipts verify against their envelope and signer', (t) => {
   const env = received(sampleEnvelope({}, payload, NOW))
   const receipt = decodeReceipt(encodeReceipt(createReceipt(env, receiver, { now: NOW + 5 })))

@@ -106,10 +106,12 @@ export class RelayReceiver {
     // Detached payloads must be durable before their envelopes are accepted (a failure here
     // resets the stream: the sender retries).
     // (Most envelopes carry their payload inline: no promise for those.)
-    const candidates = batch.map((incoming): Candidate => ({ envelope: incoming.envelope, bytes: incoming.bytes, seq: incoming.seq }))
-    const stored = batch.flatMap((incoming, i) => incoming.payloadSink === undefined
-      ? []
-      : [incoming.payloadSink.stored().then(blob => { if (blob !== undefined) (candidates[i] as Candidate).blob = blob })])
+    const stored: Array<Promise<void>> = []
+    const candidates = batch.map(({ envelope, bytes, seq, payloadSink }): Candidate => {
+      const candidate: Candidate = { envelope, bytes, seq }
+      if (payloadSink !== undefined) stored.push(payloadSink.stored().then(blob => { if (blob !== undefined) candidate.blob = blob }))
+      return candidate
+    })
     if (stored.length > 0) await Promise.all(stored)
     return await this.receive(candidates, remote, false)
   }

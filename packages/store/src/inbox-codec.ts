@@ -74,16 +74,24 @@ export interface InboxOptions {
 
 const ENTRY_VERSION = 1
 
-/** TypeError unless `item` is well-formed. */
+/**
+ * TypeError unless `item` is well-formed (the message names the item's index; built only on
+ * failure, as this runs for every received envelope).
+ */
 export function checkItem (item: InboxItem, index: number): void {
   if (typeof item !== 'object' || item === null) throw new TypeError(`item ${index} must be an object`)
-  assertUlid(item.id, `item ${index} id`)
-  assertToken(item.senderPeerId, `item ${index} senderPeerId`)
-  assertBytes(item.envelopeBytes, `item ${index} envelopeBytes`)
-  if (item.payloadHash !== undefined) assertBytes(item.payloadHash, `item ${index} payloadHash`, 32)
-  assertUint(item.payloadLength, `item ${index} payloadLength`)
-  assertBytes(item.receiptBytes, `item ${index} receiptBytes`)
-  assertUint(item.receivedAt, `item ${index} receivedAt`)
+  try {
+    assertUlid(item.id, 'id')
+    assertToken(item.senderPeerId, 'senderPeerId')
+    assertBytes(item.envelopeBytes, 'envelopeBytes')
+    if (item.payloadHash !== undefined) assertBytes(item.payloadHash, 'payloadHash', 32)
+    assertUint(item.payloadLength, 'payloadLength')
+    assertBytes(item.receiptBytes, 'receiptBytes')
+    assertUint(item.receivedAt, 'receivedAt')
+  } catch (err) {
+    if (err instanceof TypeError) throw new TypeError(`item ${index} ${err.message}`, { cause: err })
+    throw err
+  }
 }
 
 /** The cursor string of an arrival seq (decimal; callers treat it as opaque). */

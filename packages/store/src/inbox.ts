@@ -14,6 +14,8 @@ import { KeyedLock } from './keyed-lock.js'
 import { assertLimit, assertUint, assertUlid, utf8 } from './record-codec.js'
 
 const idKey = (id: string): Uint8Array => utf8(id)
+/** The value of an unacked mark (the key is the whole record; LevelDB copies what it is given). */
+const NO_VALUE = new Uint8Array(0)
 
 function signal (): { promise: Promise<void>, resolve: () => void } {
   let resolve!: () => void
@@ -116,7 +118,8 @@ export class Inbox {
   // Never rejects: every failure is handed to the callers whose items it concerns.
   async #prepare (fresh: Slot[]): Promise<void> {
     try {
-      const stored = await this.#dedupe.getMany(fresh.map(f => idKey(f.item.id)))
+      const keys = fresh.map(f => idKey(f.item.id))
+      const stored = await this.#dedupe.getMany(keys)
       const written: Array<{ slot: Slot, seq: number }> = []
       const ops: BatchOp[] = []
       fresh.forEach((f, i) => {
@@ -131,8 +134,8 @@ export class Inbox {
         const key = encodeSeq(seq)
         written.push({ slot: f, seq })
         ops.push({ type: 'put', namespace: this.#entries, key, value: encodeEntry(f.item) })
-        ops.push({ type: 'put', namespace: this.#unacked, key, value: new Uint8Array(0) })
-        ops.push({ type: 'put', namespace: this.#dedupe, key: idKey(f.item.id), value: encodeDedupe(seq, f.item.receiptBytes) })
+        ops.push({ type: 'put', namespace: this.#unacked, key, value: NO_VALUE })
+        ops.push({ type: 'put', namespace: this.#dedupe, key: keys[i] as Uint8Array, value: encodeDedupe(seq, f.item.receiptBytes) })
       })
       if (written.length === 0) return
       // Not awaited: the next call's lookup may run while this batch is being written.

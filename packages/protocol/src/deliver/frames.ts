@@ -100,13 +100,27 @@ function readVarint (bytes: Uint8Array, offset: number): { value: number, next: 
  * caller's buffer is not kept.
  */
 export function encodeFrame (type: FrameType, seq: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  const bodyLength = 1 + varintLength(seq) + data.length
-  const out = new Uint8Array(varintLength(bodyLength) + bodyLength)
-  let offset = writeVarint(out, 0, bodyLength)
+  const out = new Uint8Array(frameLength(seq, data.length))
+  writeFrameAt(out, 0, type, seq, data)
+  return out
+}
+
+/** Bytes a frame of `dataLength` data bytes takes, length prefix included. */
+export function frameLength (seq: number, dataLength: number): number {
+  const bodyLength = 1 + varintLength(seq) + dataLength
+  return varintLength(bodyLength) + bodyLength
+}
+
+/**
+ * Write the frame `varint(len) type varint(seq) data` into `out` at `offset` (room for
+ * {@link frameLength} bytes); returns the offset after it. For several frames sent as one buffer.
+ */
+export function writeFrameAt (out: Uint8Array, offset: number, type: FrameType, seq: number, data: Uint8Array): number {
+  offset = writeVarint(out, offset, 1 + varintLength(seq) + data.length)
   out[offset++] = type
   offset = writeVarint(out, offset, seq)
   out.set(data, offset)
-  return out
+  return offset + data.length
 }
 
 /** The length prefix, type and seq of a frame whose `dataLength` data bytes follow separately. */
@@ -121,7 +135,12 @@ export function encodeFrameHeader (type: FrameType, seq: number, dataLength: num
 
 /** A REFUSED or STREAM_ERROR frame carrying a reason code. */
 export function encodeCodeFrame (type: typeof FrameType.REFUSED | typeof FrameType.STREAM_ERROR, seq: number, code: string): Uint8Array {
-  return encodeFrame(type, seq, textEncoder.encode(code))
+  return encodeFrame(type, seq, codeBytes(code))
+}
+
+/** The data of a REFUSED / STREAM_ERROR frame: the code's UTF-8 bytes. */
+export function codeBytes (code: string): Uint8Array {
+  return textEncoder.encode(code)
 }
 
 function badFrame (reason: string): never {
