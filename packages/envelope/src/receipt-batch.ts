@@ -69,21 +69,27 @@ export function receiptTree (headers: readonly Uint8Array[]): ReceiptTree {
   }
   const root = (levels[levels.length - 1] as Uint8Array[])[0] as Uint8Array
   const proofs = headers.map((_, index) => {
-    const siblings: Uint8Array[] = []
+    const proof = new Uint8Array(PROOF_HEAD_BYTES + siblingCount(index, count) * HASH_BYTES)
+    writeU32(proof, 0, index)
+    writeU32(proof, 4, count)
+    let at = PROOF_HEAD_BYTES
     let i = index
-    for (const level of levels.slice(0, -1)) {
-      const sibling = level[i % 2 === 1 ? i - 1 : i + 1]
-      if (sibling !== undefined) siblings.push(sibling)
-      i >>= 1
+    for (let l = 0; l < levels.length - 1; l++, i >>= 1) {
+      const sibling = (levels[l] as Uint8Array[])[i % 2 === 1 ? i - 1 : i + 1]
+      if (sibling === undefined) continue
+      proof.set(sibling, at)
+      at += HASH_BYTES
     }
-    const proof = new Uint8Array(PROOF_HEAD_BYTES + siblings.length * HASH_BYTES)
-    const view = new DataView(proof.buffer)
-    view.setUint32(0, index)
-    view.setUint32(4, count)
-    siblings.forEach((s, k) => { proof.set(s, PROOF_HEAD_BYTES + k * HASH_BYTES) })
     return proof
   })
   return { root, proofs }
+}
+
+function writeU32 (out: Uint8Array, at: number, n: number): void {
+  out[at] = n >>> 24
+  out[at + 1] = (n >>> 16) & 0xff
+  out[at + 2] = (n >>> 8) & 0xff
+  out[at + 3] = n & 0xff
 }
 
 /** Siblings a proof for leaf `index` of `count` carries. */
