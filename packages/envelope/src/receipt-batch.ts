@@ -16,6 +16,7 @@
  */
 import { sha256 } from '@lienthong/crypto'
 import { MAX_RECEIPT_BATCH, MAX_RECEIPT_BYTES } from './constants.js'
+import { bytesEqual } from './fields.js'
 
 const HASH_BYTES = 32
 const PROOF_HEAD_BYTES = 8
@@ -170,7 +171,7 @@ export class ReceiptBatchProofs {
     for (let i = view.getUint32(0), size = this.count; size > 1; i >>= 1, size = (size + 1) >> 1, level++) {
       const here = this.#proven.get(position(level, i))
       if (here !== undefined && !meets) {
-        if (!sameHash(here, hash)) return false
+        if (!bytesEqual(here, hash)) return false
         meets = true
       }
       const sideIndex = i % 2 === 1 ? i - 1 : i + 1
@@ -180,20 +181,14 @@ export class ReceiptBatchProofs {
       if (meets) {
         // Above a proven node, the proof must carry the proven siblings.
         const proven = this.#proven.get(position(level, sideIndex))
-        if (proven === undefined || !sameHash(proven, sibling)) return false
+        if (proven === undefined || !bytesEqual(proven, sibling)) return false
         continue
       }
       path.push([position(level, i), hash], [position(level, sideIndex), sibling.slice()])
       hash = i % 2 === 1 ? nodeHash(sibling, hash) : nodeHash(hash, sibling)
     }
-    if (!meets && !sameHash(this.root, hash)) return false
+    if (!meets && !bytesEqual(this.root, hash)) return false
     for (const [at, node] of path) this.#proven.set(at, node)
     return true
   }
-}
-
-function sameHash (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }

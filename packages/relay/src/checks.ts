@@ -3,6 +3,7 @@ import { verifyEnvelope, type SignedEnvelope } from '@lienthong/envelope'
 import { hostOf, type RegistryState } from '@lienthong/registry'
 import { RefusalCode } from './refusals.js'
 import { ACTIVE_STATES, mayExchange } from './routing.js'
+import { sameBytes } from './bytes.js'
 
 /** What the receiver checks an envelope against. */
 export interface CheckContext {
@@ -14,13 +15,6 @@ export interface CheckContext {
   remoteKey: Uint8Array
   now: number
   maxClockSkewMs: number
-}
-
-/** Two public keys equal (a plain loop: 32 bytes compare faster than two Buffer wrappers are made). */
-function sameKey (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 const peerKeys = new Map<string, Uint8Array>()
@@ -71,7 +65,7 @@ export function hostPeerOf (state: RegistryState, org: string): string | undefin
 export function checkIncoming (env: SignedEnvelope, ctx: CheckContext): string | undefined {
   const { header } = env
   const { state } = ctx
-  if (!sameKey(header.senderNode, ctx.remoteKey)) return RefusalCode.WRONG_SENDER
+  if (!sameBytes(header.senderNode, ctx.remoteKey)) return RefusalCode.WRONG_SENDER
   const sender = state.nodes.get(ctx.remotePeerId)
   if (sender === undefined) return RefusalCode.SENDER_UNKNOWN
   if (sender.state === 'suspended') return RefusalCode.SENDER_SUSPENDED

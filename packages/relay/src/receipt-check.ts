@@ -1,5 +1,6 @@
 import { sha256, verifyAsync } from '@lienthong/crypto'
 import { ReceiptBatchProofs, decodeReceipt, receiptSignedMessage, type DecodedReceipt } from '@lienthong/envelope'
+import { sameBytes } from './bytes.js'
 
 /** Batch signatures already verified (signer, signed message, signature), most recent last. */
 const VERIFIED_BATCHES_KEPT = 64
@@ -75,12 +76,6 @@ export function envelopeHeaderBytes (bytes: Uint8Array): Uint8Array | undefined 
 
 function latin1 (bytes: Uint8Array): string {
   return String.fromCharCode(...bytes)
-}
-
-function sameBytes (a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /**

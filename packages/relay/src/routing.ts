@@ -2,13 +2,10 @@ import { LienthongError } from '@lienthong/errors'
 import { hostOf, resolveOrg, type NodeRecord, type NodeState, type RegistryState } from '@lienthong/registry'
 import { RelayErrorCode } from './errors.js'
 import type { RecipientRoute } from './types.js'
+import { sameBytes } from './bytes.js'
 
 /** Membership states that may exchange documents (with a peer in the same state). */
 export const ACTIVE_STATES: ReadonlySet<NodeState> = new Set<NodeState>(['trial', 'official'])
-
-function sameKey (a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
-}
 
 /**
  * Whether two active nodes may exchange documents: trial with trial, official with official, and
@@ -17,7 +14,7 @@ function sameKey (a: Uint8Array, b: Uint8Array): boolean {
  * comes from the signed registry, so sender and receiver agree on it without any configuration.
  */
 export function mayExchange (state: RegistryState, a: NodeRecord, b: NodeRecord): boolean {
-  return a.state === b.state || sameKey(a.publicKey, state.coordinatorKey) || sameKey(b.publicKey, state.coordinatorKey)
+  return a.state === b.state || sameBytes(a.publicKey, state.coordinatorKey) || sameBytes(b.publicKey, state.coordinatorKey)
 }
 
 /** Where one submission goes: a route per recipient code, and the distinct recipient nodes. */
