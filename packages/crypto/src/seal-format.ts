@@ -68,18 +68,6 @@ export function checkBytes (what: string, value: unknown): asserts value is Uint
   if (!(value instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`)
 }
 
-export function concatBytes (parts: Uint8Array[]): Uint8Array {
-  let total = 0
-  for (const part of parts) total += part.length
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 export function sealMalformed (reason: string, meta: Record<string, number> = {}): LienthongError {
   return new LienthongError(CryptoErrorCode.SEAL_MALFORMED, `not a sealed payload: ${reason}`, { reason, ...meta })
 }

@@ -59,13 +59,14 @@
  * and the salt included.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto'
+import { concatBytes } from '@noble/hashes/utils.js'
 import { SEAL_DEFAULT_CHUNK_SIZE, SEAL_MAX_RECIPIENTS, SEAL_SALT_LENGTH, SEAL_TAG_LENGTH, X25519_KEY_LENGTH } from './constants.js'
 import { checkLength } from './ed25519.js'
 import { sha256 } from './hash.js'
 import type { NodeKey } from './keys.js'
 import { ChunkOpener, ChunkSealer } from './seal-chunks.js'
 import {
-  DATA_KEY_LENGTH, HeaderReader, checkBytes, checkChunkSize, checkRecipients, chunkNonce, concatBytes, headerLength,
+  DATA_KEY_LENGTH, HeaderReader, checkBytes, checkChunkSize, checkRecipients, chunkNonce, headerLength,
   readWholeHeader, sealTampered, type SealHeader
 } from './seal-format.js'
 import { SealingKey, payloadSecrets, sealHeader, sealingKey, unwrapFor } from './seal-keys.js'
@@ -172,7 +173,7 @@ export function sealWithInputs (payload: Uint8Array, recipients: Uint8Array[], i
     const dataKey = Uint8Array.from(inputs.dataKey)
     if (inputs.streamed !== true) return sealWhole(payload, recipients, inputs.chunkSize, ephemeral, dataKey, inputs.salt)
     const sealer = startSealer(recipients, inputs.chunkSize, ephemeral, dataKey, inputs.salt)
-    return concatBytes([sealer.header, ...sealer.push(payload), sealer.finish()])
+    return concatBytes(sealer.header, ...sealer.push(payload), sealer.finish())
   } finally {
     ephemeral.retire()
   }
@@ -219,7 +220,7 @@ function openWhole (sealed: Uint8Array, header: SealHeader, key: NodeKey): Uint8
     dataKey.fill(0)
   }
   // A chunk's plaintext from update() has a memory of its own (not Node's shared pool): one chunk needs no copy.
-  return parts.length === 1 ? parts[0]! : concatBytes(parts)
+  return parts.length === 1 ? parts[0]! : concatBytes(...parts)
 }
 
 /** Start opening a sealed payload addressed (among others) to `key`. */
@@ -264,7 +265,7 @@ export function open (sealed: Uint8Array, key: NodeKey): Uint8Array {
   if (header !== undefined) return openWhole(sealed, header, key)
   // Too short, or a bad magic or count: the piece-by-piece opener reports it.
   const opener = createOpener(key)
-  return concatBytes([...opener.push(sealed), opener.finish()])
+  return concatBytes(...opener.push(sealed), opener.finish())
 }
 
 /**
