@@ -5,6 +5,7 @@ import { Level } from 'level'
 import { NAMESPACE, SCHEMA_KEY, SCHEMA_VERSION, type NamespaceName } from './constants.js'
 import { isArray } from './codec.js'
 import { StoreErrorCode } from './errors.js'
+import { forNative, prefixed } from './transient.js'
 
 type RootLevel = Level<Uint8Array, Uint8Array>
 
@@ -18,6 +19,22 @@ function createNamespace (root: RootLevel, name: NamespaceName) {
  * {@link Database.batch} so writes to several namespaces stay atomic.
  */
 export type Namespace = ReturnType<typeof createNamespace>
+
+const NO_BYTES = new Uint8Array(0)
+
+/** The bytes LevelDB puts before every key of `namespace`. */
+export function namespacePrefix (namespace: Namespace): Uint8Array {
+  return namespace.prefixKey(NO_BYTES, 'view')
+}
+
+/**
+ * `namespace.getMany(keys)`, read on the root with the keys prefixed here into transient bytes
+ * (the sublevel would give each prefixed key an array of its own).
+ */
+export async function getManyIn (namespace: Namespace, keys: Uint8Array[]): Promise<Array<Uint8Array | undefined>> {
+  const prefix = namespacePrefix(namespace)
+  return await namespace.db.getMany(keys.map(key => prefixed(prefix, key)))
+}
 
 /** One write of a {@link Database.batch}. */
 export type BatchOp =
@@ -64,7 +81,8 @@ class LevelDatabase implements Database {
   readonly location: string
   readonly #root: RootLevel
   readonly #namespaces = new Map<NamespaceName, Namespace>()
-  readonly #owned = new Set<Namespace>()
+  // The key prefix of each namespace of this database.
+  readonly #prefixes = new Map<Namespace, Uint8Array>()
 
   constructor (location: string, root: RootLevel) {
     this.location = location
@@ -77,7 +95,7 @@ class LevelDatabase implements Database {
       if (!(Object.values(NAMESPACE) as string[]).includes(name)) throw new TypeError(`unknown namespace: ${String(name)}`)
       ns = createNamespace(this.#root, name)
       this.#namespaces.set(name, ns)
-      this.#owned.add(ns)
+      this.#prefixes.set(ns, namespacePrefix(ns))
     }
     return ns
   }
@@ -112,15 +130,18 @@ class LevelDatabase implements Database {
     }
   }
 
+  // Keys prefixed here and small values copied, into transient bytes (see transient.ts): the
+  // binding copies both at once, and arrays of their own cost a malloc or a move off V8's heap each.
   #toLevelOp (op: BatchOp, index: number): { key: Uint8Array, value: Uint8Array | undefined } {
     if (typeof op !== 'object' || op === null) throw new TypeError(`op ${index} is not an object`)
-    if (!this.#owned.has(op.namespace)) throw new TypeError(`op ${index}: namespace is not one of this database`)
+    const prefix = this.#prefixes.get(op.namespace)
+    if (prefix === undefined) throw new TypeError(`op ${index}: namespace is not one of this database`)
     if (!(op.key instanceof Uint8Array)) throw new TypeError(`op ${index}: key must be a Uint8Array`)
     if (op.type === 'put') {
       if (!(op.value instanceof Uint8Array)) throw new TypeError(`op ${index}: value must be a Uint8Array`)
-      return { key: op.namespace.prefixKey(op.key, 'view'), value: op.value }
+      return { key: prefixed(prefix, op.key), value: forNative(op.value) }
     }
-    if (op.type === 'del') return { key: op.namespace.prefixKey(op.key, 'view'), value: undefined }
+    if (op.type === 'del') return { key: prefixed(prefix, op.key), value: undefined }
     throw new TypeError(`op ${index}: type must be 'put' or 'del'`)
   }
 

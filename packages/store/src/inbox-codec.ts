@@ -3,6 +3,7 @@ import { StoreErrorCode } from './errors.js'
 import {
   RecordReader, assertBytes, assertToken, assertUint, assertUlid
 } from './record-codec.js'
+import { transientBytes } from './transient.js'
 
 /** One envelope handed to `Inbox.accept` by the delivery receiver, after verification. */
 export interface InboxItem {
@@ -117,9 +118,10 @@ class Cursor {
   readonly #view: DataView
   #at = 0
 
+  // Records are written and dropped: transient bytes (see transient.ts).
   constructor (length: number) {
-    this.out = new Uint8Array(length)
-    this.#view = new DataView(this.out.buffer)
+    this.out = transientBytes(length)
+    this.#view = new DataView(this.out.buffer, this.out.byteOffset, length)
   }
 
   u8 (n: number): this {

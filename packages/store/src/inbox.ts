@@ -1,6 +1,6 @@
 import { LienthongError } from '@lienthong/errors'
 import { FOLLOW_PAGE_LIMIT, MAX_PAGE_LIMIT, NAMESPACE } from './constants.js'
-import type { BatchOp, Database, Namespace } from './database.js'
+import { getManyIn, type BatchOp, type Database, type Namespace } from './database.js'
 import { decodeSeq, encodeSeq, isArray } from './codec.js'
 import { StoreErrorCode } from './errors.js'
 import { GroupCommitter } from './group-committer.js'
@@ -11,9 +11,10 @@ import {
 } from './inbox-codec.js'
 import { Group, Slot, type Original } from './inbox-slot.js'
 import { KeyedLock } from './keyed-lock.js'
-import { assertLimit, assertUint, assertUlid, utf8 } from './record-codec.js'
+import { assertLimit, assertUint, assertUlid } from './record-codec.js'
+import { keyBytes } from './transient.js'
 
-const idKey = (id: string): Uint8Array => utf8(id)
+const idKey = (id: string): Uint8Array => keyBytes(id)
 /** The value of an unacked mark (the key is the whole record; LevelDB copies what it is given). */
 const NO_VALUE = new Uint8Array(0)
 
@@ -119,7 +120,7 @@ export class Inbox {
   async #prepare (fresh: Slot[]): Promise<void> {
     try {
       const keys = fresh.map(f => idKey(f.item.id))
-      const stored = await this.#dedupe.getMany(keys)
+      const stored = await getManyIn(this.#dedupe, keys)
       const written: Array<{ slot: Slot, seq: number }> = []
       const ops: BatchOp[] = []
       fresh.forEach((f, i) => {

@@ -1,5 +1,6 @@
 import { decodeSeq, encodeSeq, view } from './codec.js'
 import { RecordReader, RecordWriter, concatBytes, utf8 } from './record-codec.js'
+import { keyBytes as asciiKey } from './transient.js'
 
 /** State of one delivery (an envelope to one recipient node). */
 export type DeliveryStateName = 'queued' | 'delivered' | 'failed'
@@ -67,33 +68,6 @@ const SEP = Uint8Array.of(0)
 const GLOBAL_TAG = utf8('g')
 const PEER_TAG = utf8('p')
 const ID_LENGTH = 26
-
-/**
- * `parts` (ASCII strings, or bytes) in one new array: the keys of every outbox write are built
- * here, and one allocation per key instead of one per part (plus TextEncoder's) showed in the
- * sender's profile. Ids and PeerIds are ASCII (checked on the way in); anything else goes through
- * UTF-8 as before.
- */
-function asciiKey (...parts: Array<string | Uint8Array>): Uint8Array {
-  let length = 0
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      for (let i = 0; i < part.length; i++) if (part.charCodeAt(i) > 0x7f) return concatBytes(...parts.map(p => typeof p === 'string' ? utf8(p) : p))
-    }
-    length += part.length
-  }
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      for (let i = 0; i < part.length; i++) out[offset + i] = part.charCodeAt(i)
-    } else {
-      out.set(part, offset)
-    }
-    offset += part.length
-  }
-  return out
-}
 
 export const recordKey = (id: string): Uint8Array => asciiKey(id)
 export const deliveryKey = (id: string, peer: string): Uint8Array => asciiKey(id, SEP, peer)

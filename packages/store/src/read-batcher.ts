@@ -1,4 +1,4 @@
-import type { Namespace } from './database.js'
+import { getManyIn, type Namespace } from './database.js'
 
 interface Pending {
   key: Uint8Array
@@ -41,7 +41,7 @@ export class ReadBatcher {
       this.#scheduled = false
       const pending = this.#pending
       this.#pending = []
-      this.namespace.getMany(pending.map(p => p.key)).then(values => {
+      getManyIn(this.namespace, pending.map(p => p.key)).then(values => {
         pending.forEach((p, i) => { p.resolve(values[i]) })
       }, (err: unknown) => {
         for (const p of pending) p.reject(err)

@@ -1,6 +1,7 @@
 import { LienthongError } from '@lienthong/errors'
 import { assertSeq, decodeSeq, view } from './codec.js'
 import { StoreErrorCode } from './errors.js'
+import { transientBytes } from './transient.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -108,8 +109,9 @@ export class RecordWriter {
     return this
   }
 
+  /** The record, as transient bytes (see transient.ts): for a write, not to keep. */
   finish (): Uint8Array {
-    const out = new Uint8Array(this.#length)
+    const out = transientBytes(this.#length)
     let offset = 0
     for (let i = 0; i < this.#kinds.length; i++) {
       const kind = this.#kinds[i]
