@@ -22,6 +22,16 @@ export type Namespace = ReturnType<typeof createNamespace>
 
 const NO_BYTES = new Uint8Array(0)
 
+/**
+ * LevelDB's memtable size (its default is 4 MiB). Every memtable becomes a level-0 file, and each
+ * level-0 compaction rewrites the level-1 files its key range overlaps: with the namespaces written
+ * side by side, that is most of level 1 each time. Four times fewer level-0 files measured, at full
+ * 1 KiB load, ≈ 15 µs less CPU per envelope on the sender and ≈ 30 µs on the receiver (compaction
+ * thread: 38–42 → 23–29 and 48–57 → 22 µs). The cost is memory under write load only: up to two
+ * memtables (the one written, the one being flushed), so ≤ 32 MiB where the default needs ≤ 8.
+ */
+const WRITE_BUFFER_BYTES = 16 * 1024 * 1024
+
 /** The bytes LevelDB puts before every key of `namespace`. */
 export function namespacePrefix (namespace: Namespace): Uint8Array {
   return namespace.prefixKey(NO_BYTES, 'view')
@@ -182,7 +192,7 @@ export async function openDatabase (path: string): Promise<Database> {
     throw new LienthongError(StoreErrorCode.OPEN_FAILED, 'cannot create the database folder',
       { location, reason: levelCode(err) ?? null }, { cause: err })
   }
-  const root: RootLevel = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view' })
+  const root: RootLevel = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: 'view', valueEncoding: 'view', writeBufferSize: WRITE_BUFFER_BYTES })
   try {
     await root.open()
   } catch (err) {
