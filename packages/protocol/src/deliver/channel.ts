@@ -205,11 +205,13 @@ export class DeliveryChannel {
         continue
       }
       const entry = this.ledger.open(next)
-      const frame = encodeFrame(FrameType.ENVELOPE, entry.seq, next.item.envelopeBytes)
-      await this.admit(frame.length, entry)
+      const { envelopeBytes } = next.item
+      const header = encodeFrameHeader(FrameType.ENVELOPE, entry.seq, envelopeBytes.length)
+      const frameLength = header.length + envelopeBytes.length
+      await this.admit(frameLength, entry)
       if (this.isFailed()) return
-      this.ledger.count(entry, frame.length, 'frame')
-      await this.writer.push(frame)
+      this.ledger.count(entry, frameLength, 'frame')
+      await this.writer.pushFrame(header, envelopeBytes)
       if (next.detached && next.item.payload != null) await this.writePayload(entry, next.item.payload)
     }
   }

@@ -29,6 +29,17 @@ export class FrameWriter {
   }
 
   /**
+   * Queue a frame given as its header and its data, both kept as they are until written (no
+   * frame of its own per envelope: the write copies them once). `data` must not change until then,
+   * as a stored envelope's bytes do not.
+   */
+  async pushFrame (header: Uint8Array, data: Uint8Array): Promise<void> {
+    this.parts.push(header, data)
+    this.bytes += header.length + data.length
+    if (this.bytes >= this.coalesceBytes) await this.flush()
+  }
+
+  /**
    * Queue a frame given as its header and its data: a large data part (a payload chunk) is sent
    * as it is, right behind what is queued, instead of being copied into a frame (the copy is
    * garbage that only adds to the process's memory while a large document streams).
