@@ -46,7 +46,10 @@ export class InFlightLedger {
 
   /** Number the next envelope and track it. */
   open (deferred: Deferred): InFlight {
-    const entry: InFlight = { ...deferred, seq: this.nextSeq++, bytes: 0, frameBytes: 0, payloadSent: 0, payloadAcked: 0, answered: false }
+    // Named fields, not a spread: `deferred` is the caller's queue item (more fields, copied per envelope).
+    const entry: InFlight = {
+      resolve: deferred.resolve, reject: deferred.reject, seq: this.nextSeq++, bytes: 0, frameBytes: 0, payloadSent: 0, payloadAcked: 0, answered: false
+    }
     this.entries.set(entry.seq, entry)
     return entry
   }
