@@ -37,29 +37,40 @@ export function transientBytes (length: number): Uint8Array {
  */
 export function keyBytes (...parts: Array<string | Uint8Array>): Uint8Array {
   let length = 0
-  for (const part of parts) length += typeof part === 'string' ? utf8Length(part) : part.length
+  for (const part of parts) {
+    if (typeof part === 'string' && !isAscii(part)) return joined(parts.map(p => typeof p === 'string' ? encoder.encode(p) : p))
+    length += part.length
+  }
   const out = transientBytes(length)
   let offset = 0
   for (const part of parts) {
-    if (typeof part !== 'string') {
-      out.set(part, offset)
-      offset += part.length
-    } else if (utf8Length(part) === part.length) {
+    if (typeof part === 'string') {
       for (let i = 0; i < part.length; i++) out[offset + i] = part.charCodeAt(i)
-      offset += part.length
     } else {
-      offset += encoder.encodeInto(part, out.subarray(offset)).written
+      out.set(part, offset)
     }
+    offset += part.length
   }
   return out
 }
 
 const encoder = new TextEncoder()
 
-/** UTF-8 length of `s`; its length when ASCII, without encoding it. */
-function utf8Length (s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8')
-  return s.length
+function isAscii (s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
+
+function joined (parts: Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const part of parts) length += part.length
+  const out = transientBytes(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
 }
 
 /** `prefix ‖ key` as transient bytes: the key LevelDB sees for `key` of a namespace. */
