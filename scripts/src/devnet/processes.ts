@@ -84,8 +84,8 @@ const HTTP_LINE = /^\s+HTTP\s+(https?:\/\/\S+)/
 export async function startService (name: string, bin: string, args: string[], log: string, timeoutMs = 60_000): Promise<Service> {
   await mkdir(dirname(log), { recursive: true })
   const file = createWriteStream(log, { flags: 'a' })
-  // --expose-gc as the systemd units run the services (blob streams collect their garbage).
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  // The flags of the systemd units (blob streams collect their garbage; a larger young generation).
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=32', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   if (child.pid === undefined) throw new Error(`${name}: could not start ${bin}`)
   const pid = child.pid
   child.stderr?.pipe(file, { end: false })
