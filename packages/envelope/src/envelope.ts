@@ -158,12 +158,27 @@ function decodeHeader (headerBytes: Uint8Array, limits: EnvelopeLimits): Envelop
   return checkEnvelopeHeader(fields, limits)
 }
 
+/** A plain Uint8Array over the same bytes (`view` may be a Buffer). */
+function plainView (view: Uint8Array): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.length)
+}
+
+/** Options of {@link decodeEnvelope}. */
+export interface DecodeEnvelopeOptions {
+  /**
+   * Return `headerBytes` and `signature` as views into `bytes` (as `payload` always is) instead of
+   * copies: for a caller that keeps `bytes` anyway, such as the delivery receiver. A copy costs a
+   * malloc, and a copied signature is moved off V8's heap again when it is verified.
+   */
+  views?: boolean
+}
+
 /**
  * Decode wire bytes strictly: exactly `[bstr, bstr(64), bstr | null]`, a canonical header map with
  * known keys only, every field within its rules and `limits`, an inline payload of the header's
  * length. Only typed `envelope-*` errors escape, whatever the input. Does not verify the signature.
  */
-export function decodeEnvelope (bytes: Uint8Array, limits?: Partial<EnvelopeLimits>): DecodedEnvelope {
+export function decodeEnvelope (bytes: Uint8Array, limits?: Partial<EnvelopeLimits>, options: DecodeEnvelopeOptions = {}): DecodedEnvelope {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array')
   const resolved = resolveLimits(limits)
   try {
@@ -173,6 +188,7 @@ export function decodeEnvelope (bytes: Uint8Array, limits?: Partial<EnvelopeLimi
     if (payload !== null && payload.length !== header.payloadLength) {
       throw new LienthongError(EnvelopeErrorCode.PAYLOAD_MISMATCH, 'inline payload length differs from the header', { size: payload.length, expected: header.payloadLength })
     }
+    if (options.views === true) return { header, headerBytes: plainView(headerView), signature: plainView(signatureView), payload }
     // Copied with the typed-array constructor: a plain Uint8Array whatever `bytes` is, at half the cost of `from`.
     return { header, headerBytes: new Uint8Array(headerView), signature: new Uint8Array(signatureView), payload }
   } catch (err) {

@@ -30,7 +30,7 @@ export { DEFAULT_ENVELOPE_LIMITS, type EnvelopeHeader, type EnvelopeKind, type E
 export {
   createEnvelope, encodeEnvelope, decodeEnvelope,
   type EnvelopeInit, type DetachedPayload, type CreateEnvelopeOptions, type SignedEnvelope, type DecodedEnvelope,
-  type EncodeEnvelopeOptions
+  type EncodeEnvelopeOptions, type DecodeEnvelopeOptions
 } from './envelope.js'
 export { verifyEnvelope, verifyPayload, envelopeDigest, type VerifyResult, type VerifyEnvelopeOptions } from './verify.js'
 export {

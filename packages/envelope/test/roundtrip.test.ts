@@ -30,6 +30,23 @@ test('envelopes round-trip through encode/decode and verify (property)', (t) => 
   }), { numRuns: 150 })
 })
 
+test('decodeEnvelope with views gives the same envelope, its parts plain views into the wire bytes (property)', (t) => {
+  fc.assert(fc.property(envelopeCase, (c) => {
+    const env = build(c)
+    // Inside a Buffer at an offset, as bytes arrive from the network.
+    const wire = Buffer.concat([Buffer.from([1, 2, 3]), encodeEnvelope(env)]).subarray(3)
+    const copied = decodeEnvelope(wire)
+    const viewed = decodeEnvelope(wire, {}, { views: true })
+    t.deepEqual(viewed, copied)
+    for (const part of [viewed.headerBytes, viewed.signature]) {
+      t.is(Object.getPrototypeOf(part), Uint8Array.prototype)
+      t.is(part.buffer, wire.buffer)
+    }
+    t.deepEqual(verifyEnvelope(viewed, { now: c.createdAt, ...(c.detached ? { payload: c.payload } : {}) }), { ok: true })
+    return true
+  }), { numRuns: 50 })
+})
+
 test('detachPayload leaves the payload out of an inline envelope', (t) => {
   fc.assert(fc.property(envelopeCase, (c) => {
     const env = build({ ...c, detached: false })

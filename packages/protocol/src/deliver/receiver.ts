@@ -146,7 +146,8 @@ export class DeliveryReceiver<S extends PayloadSink> {
     const mode = envelopePayloadMode(bytes)
     let envelope: DecodedEnvelope
     try {
-      envelope = decodeEnvelope(bytes, { maxHeaderBytes: this.config.maxHeaderBytes, maxPayloadBytes: this.config.maxEnvelopeBytes })
+      // Views: the batch keeps `bytes` until the envelope is stored anyway.
+      envelope = decodeEnvelope(bytes, { maxHeaderBytes: this.config.maxHeaderBytes, maxPayloadBytes: this.config.maxEnvelopeBytes }, { views: true })
     } catch (err) {
       const code = isLienthongError(err) ? err.code : EnvelopeErrorCode.MALFORMED
       if (mode !== 'detached') {
