@@ -1,6 +1,6 @@
 import { decodeSeq, encodeSeq, view } from './codec.js'
 import { RecordReader, RecordWriter, concatBytes, utf8 } from './record-codec.js'
-import { keyBytes as asciiKey } from './transient.js'
+import { keyBytes } from './transient.js'
 
 /** State of one delivery (an envelope to one recipient node). */
 export type DeliveryStateName = 'queued' | 'delivered' | 'failed'
@@ -69,8 +69,8 @@ const GLOBAL_TAG = utf8('g')
 const PEER_TAG = utf8('p')
 const ID_LENGTH = 26
 
-export const recordKey = (id: string): Uint8Array => asciiKey(id)
-export const deliveryKey = (id: string, peer: string): Uint8Array => asciiKey(id, SEP, peer)
+export const recordKey = (id: string): Uint8Array => keyBytes(id)
+export const deliveryKey = (id: string, peer: string): Uint8Array => keyBytes(id, SEP, peer)
 export const statusKey = (id: string, envelopeId: string): Uint8Array => concatBytes(utf8(id), SEP, utf8(envelopeId))
 
 /** Key range of every row `id ‖ 0 ‖ …` (deliveries or statuses of one record). */
@@ -92,7 +92,7 @@ export interface DuePosition {
 
 /** Key range of the global due index earlier versions also wrote (`g ‖ at ‖ id ‖ peer`): removed at open. */
 export const LEGACY_DUE_GLOBAL_RANGE = { gte: GLOBAL_TAG, lt: utf8('h') }
-export const duePeerKey = (p: DuePosition): Uint8Array => asciiKey('p', p.peer, SEP, encodeSeq(p.at), p.id)
+export const duePeerKey = (p: DuePosition): Uint8Array => keyBytes('p', p.peer, SEP, encodeSeq(p.at), p.id)
 
 /** Key range of one peer's due-index rows with time ≤ `now`. */
 export function dueRange (now: number, peer: string): { gte: Uint8Array, lt: Uint8Array } {
