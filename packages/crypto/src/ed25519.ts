@@ -8,6 +8,7 @@ import {
 } from './constants.js'
 import { verifyInBackground } from './background.js'
 import { CryptoErrorCode } from './errors.js'
+import { latin1 } from './latin1.js'
 
 ed.hashes.sha512 = sha512
 
@@ -76,7 +77,7 @@ function privateKeyObject (seed: Uint8Array): KeyObject {
 }
 
 function publicKeyObject (publicKey: Uint8Array): KeyObject | null {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
+  const id = latin1(publicKey)
   let key = publicKeys.get(id)
   if (key === undefined) {
     try {

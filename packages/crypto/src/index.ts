@@ -23,6 +23,7 @@ export { nodeKeyFromSeed, generateNodeKey, x25519PublicKey, type NodeKey } from 
 export { signedBytes, sign, verify, verifyAsync, SIGNATURE_LENGTH } from './sign.js'
 export { libp2pPrivateKey, peerIdFromPublicKeyBytes, publicKeyFromPeerId } from './peer-id.js'
 export { sha256 } from './hash.js'
+export { latin1 } from './latin1.js'
 export { writeKeyFile, readKeyFile, writeSecretFile, readSecretFile, type SecretFileWriteOptions } from './key-file.js'
 export {
   seal, open, sealStream, openStream, createSealer, createOpener, sealedLength,

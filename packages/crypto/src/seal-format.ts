@@ -6,6 +6,7 @@ import {
 } from './constants.js'
 import { checkLength } from './ed25519.js'
 import { CryptoErrorCode } from './errors.js'
+import { latin1 } from './latin1.js'
 
 export const DATA_KEY_LENGTH = 32
 export const WRAPPED_KEY_LENGTH = DATA_KEY_LENGTH + SEAL_TAG_LENGTH
@@ -58,7 +59,7 @@ export function checkRecipients (recipients: Uint8Array[]): void {
   const seen = new Set<string>()
   recipients.forEach((recipient, index) => {
     checkLength('x25519 public key', recipient, X25519_KEY_LENGTH)
-    const id = Buffer.from(recipient.buffer, recipient.byteOffset, recipient.byteLength).toString('latin1')
+    const id = latin1(recipient)
     if (seen.has(id)) throw new LienthongError(CryptoErrorCode.SEAL_RECIPIENTS, 'duplicate recipient', { index })
     seen.add(id)
   })
@@ -129,7 +130,7 @@ function parseHeader (bytes: Uint8Array, version: SealVersion): SealHeader {
   const seen = new Set<string>()
   for (let i = 0; i < count; i++) {
     const recipient = bytes.subarray(offset, offset + X25519_KEY_LENGTH)
-    const id = Buffer.from(recipient).toString('latin1')
+    const id = latin1(recipient)
     if (seen.has(id)) throw sealMalformed('duplicate recipient', { index: i })
     seen.add(id)
     recipients.push(recipient)

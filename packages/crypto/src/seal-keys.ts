@@ -13,6 +13,7 @@ import {
   DATA_KEY_LENGTH, WRAP_NONCE_LENGTH, encodeHeader, sealMalformed, sealTampered, wrappedKeyOffset, type SealHeader, type SealVersion
 } from './seal-format.js'
 import { importX25519PublicKey, rawX25519PublicKey, x25519PrivateKeyObject, x25519PublicKeyObject } from './x25519.js'
+import { latin1 } from './latin1.js'
 
 const ZERO_NONCE = Buffer.alloc(WRAP_NONCE_LENGTH)
 // HKDF's expand input for a 32-byte output: info | 0x01 (RFC 5869 §2.3, one block).
@@ -20,8 +21,6 @@ const EXPAND_INPUT = {
   1: Buffer.concat([Buffer.from(SEAL_KEK_INFO_V1, 'utf8'), Buffer.from([1])]),
   2: Buffer.concat([Buffer.from(SEAL_KEK_INFO, 'utf8'), Buffer.from([1])])
 } as const
-
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 
 /** Wipe every key of a cache and empty it. */
 function wipe (cache: Map<string, Buffer>): void {

@@ -1,6 +1,7 @@
 // node:crypto KeyObjects for raw X25519 keys, cached where the same keys come back.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { PUBLIC_KEY_CACHE_SIZE, X25519_KEY_LENGTH, X25519_PKCS8_PREFIX } from './constants.js'
+import { latin1 } from './latin1.js'
 
 const x25519PrivateKeys = new WeakMap<Uint8Array, KeyObject>()
 
@@ -28,7 +29,7 @@ const x25519PublicKeys = new Map<string, KeyObject>()
 
 /** A cached KeyObject for a recipient's raw X25519 public key (bounded cache). */
 export function x25519PublicKeyObject (publicKey: Uint8Array): KeyObject {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1')
+  const id = latin1(publicKey)
   let key = x25519PublicKeys.get(id)
   if (key === undefined) {
     key = importX25519PublicKey(publicKey)

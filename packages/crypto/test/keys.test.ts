@@ -1,11 +1,11 @@
 import test from 'ava'
 import fc from 'fast-check'
-import { diffieHellman, createPrivateKey, createPublicKey } from 'node:crypto'
+import { diffieHellman, createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import {
   CryptoErrorCode, X25519_PKCS8_PREFIX, X25519_SPKI_PREFIX, generateNodeKey, libp2pPrivateKey, nodeBackend,
-  nodeKeyFromSeed, peerIdFromPublicKeyBytes, publicKeyFromPeerId, sha256, verify, x25519PublicKey
+  latin1, nodeKeyFromSeed, peerIdFromPublicKeyBytes, publicKeyFromPeerId, sha256, verify, x25519PublicKey
 } from '@lienthong/crypto'
 import { equalBytes, fromHex, hex } from './helpers.js'
 
@@ -66,4 +66,16 @@ test('publicKeyFromPeerId refuses what is not an ed25519 PeerId', async (t) => {
     t.throws(() => publicKeyFromPeerId(bad), { code: CryptoErrorCode.BAD_PEER_ID }, bad)
   }
   t.throws(() => peerIdFromPublicKeyBytes(new Uint8Array(31)), { code: CryptoErrorCode.BAD_LENGTH })
+})
+
+test('sha256 and latin1 give the digests and strings of node\'s own encoders, from views at any offset (property)', (t) => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(16), (bytes, offset) => {
+    const padded = new Uint8Array(offset + bytes.length)
+    padded.set(bytes, offset)
+    const view = padded.subarray(offset)
+    const digest = sha256(view)
+    t.is(Object.getPrototypeOf(digest), Uint8Array.prototype)
+    t.is(Buffer.from(digest).toString('hex'), createHash('sha256').update(bytes).digest('hex'))
+    t.is(latin1(view), Buffer.from(bytes).toString('latin1'))
+  }))
 })

@@ -1,4 +1,4 @@
-import { sha256, verifyAsync } from '@lienthong/crypto'
+import { latin1, sha256, verifyAsync } from '@lienthong/crypto'
 import { ReceiptBatchProofs, decodeReceipt, receiptSignedMessage, type DecodedReceipt } from '@lienthong/envelope'
 import { sameBytes } from './bytes.js'
 
@@ -72,11 +72,6 @@ export function envelopeHeaderBytes (bytes: Uint8Array): Uint8Array | undefined 
     start += size
   }
   return start + length <= bytes.length ? bytes.subarray(start, start + length) : undefined
-}
-
-// `apply`, not a spread: measured 0.4-0.5 µs for 64 bytes against 2.7-3 µs (the spread builds an array first).
-function latin1 (bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[])
 }
 
 /**
