@@ -214,9 +214,17 @@ export class HeaderReader {
   }
 }
 
-/** nonce_i = 3 zero bytes | u64 index | last flag. */
+// Every chunk nonce is written here: a buffer off V8's heap (over 64 bytes), so that createCipheriv,
+// which copies the IV at once, reads it in place. A 12-byte array of its own lives on V8's heap and
+// was moved off it by that call: a malloc per chunk.
+const NONCE_SCRATCH = Buffer.alloc(128)
+
+/**
+ * nonce_i = 3 zero bytes | u64 index | last flag. The bytes are valid until the next call: hand them
+ * straight to createCipheriv / createDecipheriv, do not keep them.
+ */
 export function chunkNonce (index: number, last: boolean): Buffer {
-  const nonce = Buffer.alloc(12)
+  const nonce = NONCE_SCRATCH.subarray(0, 12)
   nonce.writeUInt32BE(Math.floor(index / 0x1_0000_0000), 3)
   nonce.writeUInt32BE(index >>> 0, 7)
   nonce[11] = last ? 1 : 0
