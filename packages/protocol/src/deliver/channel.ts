@@ -268,7 +268,9 @@ export class DeliveryChannel {
       this.ledger.ack(frame.seq, decodeAck(frame.data))
     } else {
       let outcome: DeliveryOutcome
-      if (frame.type === FrameType.RECEIPT) outcome = { status: 'receipted', receipt: Uint8Array.from(frame.data) }
+      // A view, not a copy (a malloc per envelope): the received bytes are never reused (the
+      // decoder keeps the chunks it was given), and the receipt is copied into the outbox record.
+      if (frame.type === FrameType.RECEIPT) outcome = { status: 'receipted', receipt: new Uint8Array(frame.data.buffer, frame.data.byteOffset, frame.data.length) }
       else if (frame.type === FrameType.REFUSED) outcome = { status: 'refused', code: decodeCode(frame.data) }
       else throw deliveryError(DeliveryErrorCode.BAD_FRAME, 'unexpected frame from the receiver', { type: frame.type })
       const entry = this.ledger.answer(frame.seq)
