@@ -137,10 +137,19 @@ export function mapToFields (map: Map<unknown, unknown>, keys: Readonly<Record<s
   return { fields }
 }
 
+// The entries of each key table (a few constant objects), listed once: `Object.entries` made an
+// array per field for every header and receipt built.
+const keyEntries = new WeakMap<object, ReadonlyArray<readonly [string, number]>>()
+
 /** Named fields → map with integer keys, omitting undefined optional fields. */
 export function fieldsToMap (fields: Readonly<Record<string, unknown>>, keys: Readonly<Record<string, number>>): Map<number, unknown> {
+  let entries = keyEntries.get(keys)
+  if (entries === undefined) {
+    entries = Object.entries(keys)
+    keyEntries.set(keys, entries)
+  }
   const map = new Map<number, unknown>()
-  for (const [name, key] of Object.entries(keys)) {
+  for (const [name, key] of entries) {
     const value = fields[name]
     if (value !== undefined) map.set(key, value)
   }
