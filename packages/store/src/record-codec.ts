@@ -1,7 +1,7 @@
 import { LienthongError } from '@lienthong/errors'
 import { assertSeq, decodeSeq, view } from './codec.js'
 import { StoreErrorCode } from './errors.js'
-import { transientBytes } from './transient.js'
+import { isAscii, transientBytes } from './transient.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -148,11 +148,6 @@ function writeU32 (out: Uint8Array, offset: number, n: number): number {
   out[offset + 2] = (n >>> 8) & 0xff
   out[offset + 3] = n & 0xff
   return offset + 4
-}
-
-function isAscii (s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
-  return true
 }
 
 /** Reads a record written by {@link RecordWriter}; malformed bytes throw `store-corrupt`. */

@@ -56,7 +56,8 @@ export function keyBytes (...parts: Array<string | Uint8Array>): Uint8Array {
 
 const encoder = new TextEncoder()
 
-function isAscii (s: string): boolean {
+/** Whether every character of `s` is ASCII (one UTF-8 byte each). */
+export function isAscii (s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
   return true
 }
