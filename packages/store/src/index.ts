@@ -35,9 +35,8 @@ export { encodeSeq, decodeSeq } from './codec.js'
 export { BlobStore } from './blob-store.js'
 export { BLOB_COLLECT_EVERY_BYTES, canCollect } from './blob-collect.js'
 export { blobHashHex, type BlobHash, type BlobInfo, type BlobWriteOptions } from './blob-files.js'
-export {
-  Outbox, type OutboxSubmission, type OutboxRecord, type DueQuery, type DueDelivery, type OutboxOptions
-} from './outbox.js'
+export { Outbox } from './outbox.js'
+export type { OutboxSubmission, OutboxRecord, DueQuery, DueDelivery, OutboxOptions } from './outbox-types.js'
 export type {
   DeliveryStateName, DeliveryState, DeliveryError, OutboxRecipient, OutboxStatus, OutboxRecordHead
 } from './outbox-codec.js'

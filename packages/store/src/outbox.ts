@@ -11,62 +11,13 @@ import { DueIndex, corruptDue } from './outbox-due.js'
 import { ReadBatcher } from './read-batcher.js'
 import {
   childRange, decodeDelivery, decodeDueCursor, decodeRecord, decodeStatus, deliveryKey, encodeDelivery, encodeDueCursor,
-  encodeRecord, encodeStatus, childSuffix, recordKey, statusKey, type DeliveryState, type OutboxRecipient,
-  type OutboxRecordHead, type OutboxStatus, type DeliveryStateName
+  encodeRecord, encodeStatus, childSuffix, recordKey, statusKey, type DeliveryState, type OutboxRecordHead, type OutboxStatus
 } from './outbox-codec.js'
 import { OutboxCounters, type OutboxCounts, type PendingPeer } from './outbox-counters.js'
 import { checkSubmission, checkTransition, type TransitionOptions } from './outbox-checks.js'
 import { assertLimit, assertToken, assertUint, assertUlid } from './record-codec.js'
-
-/** What {@link Outbox.submit} stores: the signed envelope and where it goes. */
-export interface OutboxSubmission extends OutboxRecordHead {
-  /** When the first delivery attempt is due (ms). Default `createdAt`. */
-  firstAttemptAt?: number
-}
-
-/** An outbox record with every delivery's state and the statuses received for it. */
-export interface OutboxRecord extends OutboxRecordHead {
-  /** Each recipient with the state of the delivery to its node. */
-  recipients: Array<OutboxRecipient & { delivery: DeliveryState }>
-  /** One delivery per distinct recipient node, sorted by PeerId. */
-  deliveries: DeliveryState[]
-  /** Status envelopes received, in envelope id order. */
-  statuses: OutboxStatus[]
-}
-
-/** A query of {@link Outbox.due}. */
-export interface DueQuery {
-  /** Deliveries whose next attempt is at or before this time (ms) are due. */
-  now: number
-  /** At most this many (1 to {@link MAX_PAGE_LIMIT}). */
-  limit: number
-  /** Only deliveries to this node. */
-  peer?: string
-  /** Continue after this `cursor` of an earlier result (e.g. to look past deliveries in flight). */
-  after?: string
-}
-
-/** A queued delivery whose attempt is due, with what the delivery worker needs to send it. */
-export interface DueDelivery {
-  id: string
-  peerId: string
-  attempts: number
-  nextAttemptAt: number
-  createdAt: number
-  expiresAt: number
-  envelopeBytes: Uint8Array
-  payloadHash?: Uint8Array
-  /** Position in the due index, for `DueQuery.after`. */
-  cursor: string
-}
-
-/** Options of {@link Outbox.open}. */
-export interface OutboxOptions {
-  /** Bound on ops queued in the outbox's group committer. */
-  maxPendingOps?: number
-  /** Queued deliveries whose due index is kept in memory, at most (default 100 000); beyond, it is read from LevelDB. */
-  memoryDueLimit?: number
-}
+import { TransitionBatch } from './outbox-transitions.js'
+import type { DueDelivery, DueQuery, OutboxOptions, OutboxRecord, OutboxSubmission } from './outbox-types.js'
 
 const notFound = (id: string, peerId?: string): LienthongError =>
   new LienthongError(StoreErrorCode.OUTBOX_NOT_FOUND, 'no such outbox record or delivery', peerId === undefined ? { id } : { id, peerId })
@@ -326,34 +277,17 @@ export class Outbox {
     change: (cur: DeliveryState, at: number, index: number) => DeliveryState | undefined): Promise<boolean[]> {
     return await runLockedAll(this.#locks, targets.map(t => `${t.id}\0${t.peerId}`), async () => {
       const changed = new Array<boolean>(targets.length).fill(false)
-      const ops: BatchOp[] = []
-      const states: Partial<Record<DeliveryStateName, number>> = {}
-      const peers = new Map<string, number>()
-      const written: Array<[DeliveryState, DeliveryState, string]> = []
+      const batch = new TransitionBatch(this.#deliveries, this.#dueIndex)
       for (const [index, { id, peerId }] of targets.entries()) {
         const cur = this.#hot.delivery(id, peerId) ?? await this.#readDelivery(id, peerId)
         const next = change(cur, at, index)
         if (next === undefined) continue
         changed[index] = true
-        written.push([cur, next, id])
-        ops.push({ type: 'put', namespace: this.#deliveries, key: deliveryKey(id, peerId), value: encodeDelivery(next) })
-        if (cur.state === 'queued') ops.push(this.#dueIndex.op('del', { at: cur.nextAttemptAt, id, peer: peerId }))
-        if (next.state === 'queued') ops.push(this.#dueIndex.op('put', { at: next.nextAttemptAt, id, peer: peerId }))
-        if (cur.state !== next.state) {
-          states[cur.state] = (states[cur.state] ?? 0) - 1
-          states[next.state] = (states[next.state] ?? 0) + 1
-          const peerDelta = cur.state === 'queued' ? -1 : next.state === 'queued' ? 1 : 0
-          if (peerDelta !== 0) peers.set(peerId, (peers.get(peerId) ?? 0) + peerDelta)
-        }
+        batch.add(id, cur, next)
       }
-      if (ops.length === 0) return changed
-      ops.push(this.#counters.marker({ states, peers: [...peers] }))
-      await this.#committer.put(ops)
-      for (const [cur, next, id] of written) {
-        this.#hot.update(id, next)
-        if (cur.state === 'queued') this.#dueIndex.written('del', { at: cur.nextAttemptAt, id, peer: next.peerId })
-        if (next.state === 'queued') this.#dueIndex.written('put', { at: next.nextAttemptAt, id, peer: next.peerId })
-      }
+      if (batch.empty) return changed
+      await this.#committer.put(batch.ops(this.#counters))
+      batch.written(this.#hot)
       return changed
     })
   }
@@ -363,6 +297,4 @@ export class Outbox {
     if (raw === undefined) throw notFound(id, peerId)
     return decodeDelivery(peerId, raw)
   }
-
-
 }
