@@ -31,11 +31,13 @@ import { RegistryWriter, decodeSignedEntry, encodeSignedEntry, type RegistryOp }
 import { createRelay, type Relay } from '@lienthong/relay'
 import { BlobStore, Inbox, Outbox, openDatabase, type Database } from '@lienthong/store'
 import { cpuUs, mainThreadCpuUs, rate, round } from '../measure.js'
+import { load, settled, type LoadFigures } from './delivery-load.js'
 
 const randomBytesAsync = promisify(randomBytes)
 const NETWORK = 'lienthong-bench'
 const SENDER_ORG = '000.00.00.G01'
 const RECEIVER_ORG = '000.00.00.H29'
+const ROUTE = { from: SENDER_ORG, to: RECEIVER_ORG }
 const KiB = 1024
 const MiB = 1024 * KiB
 const SIZE_UNITS: Record<string, number> = { B: 1, KIB: KiB, MIB: MiB, GIB: 1024 * MiB }
@@ -133,159 +135,6 @@ function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle] as number : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
-
-function percentile (sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number
-}
-
-/** Deliveries the sender's outbox has settled (delivered or failed): exact counters, no scan. */
-function settledCount (outbox: Outbox): number {
-  const counts = outbox.counts()
-  return counts.delivered + counts.failed
-}
-
-/**
- * Wait until the sender's outbox has settled `target` deliveries (polled every `everyMs`); an
- * error if none settles for 60 s (the load would hang).
- */
-async function settled (outbox: Outbox, target: number, everyMs = 10): Promise<void> {
-  let last = settledCount(outbox)
-  let lastChange = performance.now()
-  while (settledCount(outbox) < target) {
-    await new Promise(resolve => setTimeout(resolve, everyMs))
-    const now = settledCount(outbox)
-    if (now !== last) {
-      last = now
-      lastChange = performance.now()
-    } else if (performance.now() - lastChange > 60_000) {
-      throw new Error(`no delivery settled for 60 s (${now} of ${target})`)
-    }
-  }
-}
-
-/**
- * `cpuUsPerEnvelope`: CPU time (all threads, user + system) of each process per envelope, steadier
- * than rates on a shared machine; `mainThread` the part of it spent on each process's main thread
- * (JavaScript runs there only: the busier one bounds the rate), on Linux only.
- */
-interface CpuFigures { sender: number, receiver: number, mainThread?: { sender: number, receiver: number } }
-interface LoadFigures { envelopes: number, envelopesPerSec: number, megabytesPerSec: number, latencyMs: { p50: number, p99: number }, cpuUsPerEnvelope: CpuFigures }
-
-/** A point of a load: time, settled deliveries, and the CPU time of both processes. */
-interface Mark { ms: number, settled: number, cpu: { sender: number, receiver: number }, main: { sender: number, receiver: number } }
-
-async function mark (node: BenchNode, receiver: Receiver): Promise<Mark> {
-  const ms = performance.now()
-  const count = settledCount(node.outbox)
-  const ours = { cpu: cpuUs(), main: mainThreadCpuUs() }
-  const theirs = await receiver.ask({ type: 'cpu' })
-  return {
-    ms,
-    settled: count,
-    cpu: { sender: ours.cpu, receiver: theirs.us as number },
-    main: { sender: ours.main, receiver: theirs.mainUs as number }
-  }
-}
-
-/**
- * Submit documents of `size` bytes: `concurrency` submissions in flight (closed loop), or `count`
- * of them paced at `perSec` (open loop).
- *
- * Closed loop: the figures are those of a window in the steady state, from the `count / 4`-th
- * settled delivery to `count` later, with submissions going on all the time; then they stop and
- * the load waits for the rest. The submitters also hold back while {@link maxOutstanding}
- * documents are submitted and not yet settled, as a document system that waits for receipts
- * would: a node accepts documents (signed, sealed, synced) several times faster than it delivers
- * them, so without a bound the window would measure a growing backlog, not a rate the node keeps
- * up. Counted from the first submission to the last receipt instead, a window starts on an empty
- * pipeline and ends on its drain; for 4000 documents of 1 KiB that gave 5–7% fewer envelopes/s
- * than for 16 000.
- * Open loop: from the first submission to the last receipt (paced, so the edges do not matter).
- * Latency (submission to verified receipt) over every document of the load.
- */
-/** Documents submitted and not yet settled, at most, in a closed-loop load: 1024, or 64 MiB of them. */
-function maxOutstanding (size: number): number {
-  return Math.max(1, Math.min(1024, Math.floor((64 * MiB) / size)))
-}
-
-async function load (node: BenchNode, receiver: Receiver, size: number, count: number, options: { concurrency?: number, perSec?: number }): Promise<LoadFigures> {
-  const payload = new Uint8Array(randomBytes(size))
-  const base = settledCount(node.outbox)
-  const ids: string[] = []
-  const submit = async (): Promise<void> => {
-    ids.push((await node.relay.submit({ from: SENDER_ORG, to: [RECEIVER_ORG], contentType: 'application/octet-stream', payload })).id)
-  }
-  let from: Mark
-  let to: Mark
-  if (options.perSec === undefined) {
-    let stop = false
-    let started = 0
-    const concurrency = options.concurrency ?? 64
-    const limit = Math.max(concurrency, maxOutstanding(size))
-    // One timer for every submitter held back.
-    let tick: Promise<void> | undefined
-    const nextTick = async (): Promise<void> => {
-      tick ??= new Promise(resolve => { setTimeout(() => { tick = undefined; resolve() }, 1) })
-      await tick
-    }
-    const submitter = async (): Promise<void> => {
-      while (!stop) {
-        if (started - (settledCount(node.outbox) - base) >= limit) {
-          await nextTick()
-          continue
-        }
-        started++
-        await submit()
-      }
-    }
-    const submitting = Promise.all(Array.from({ length: concurrency }, submitter))
-    // A submitter that fails ends the load at once.
-    const failed = submitting.then(async () => await new Promise<never>(() => {}))
-    failed.catch(() => {}) // awaited below
-    const lead = Math.max(1, Math.floor(count / 4))
-    await Promise.race([settled(node.outbox, base + lead, 2), failed])
-    from = await mark(node, receiver)
-    await Promise.race([settled(node.outbox, from.settled + count, 2), failed])
-    to = await mark(node, receiver)
-    stop = true
-    await submitting
-  } else {
-    from = await mark(node, receiver)
-    const pending: Array<Promise<void>> = []
-    for (let i = 0; i < count; i++) {
-      const due = from.ms + (i * 1000) / options.perSec
-      const wait = due - performance.now()
-      if (wait > 1) await new Promise(resolve => setTimeout(resolve, wait))
-      pending.push(submit())
-    }
-    await Promise.all(pending)
-    await settled(node.outbox, base + count)
-    to = await mark(node, receiver)
-  }
-  await settled(node.outbox, base + ids.length)
-  const envelopes = to.settled - from.settled
-  const seconds = (to.ms - from.ms) / 1000
-  const perEnvelope = (a: number, b: number): number => round((b - a) / envelopes)
-  const figures: CpuFigures = { sender: perEnvelope(from.cpu.sender, to.cpu.sender), receiver: perEnvelope(from.cpu.receiver, to.cpu.receiver) }
-  if (from.main.sender >= 0 && from.main.receiver >= 0) {
-    figures.mainThread = { sender: perEnvelope(from.main.sender, to.main.sender), receiver: perEnvelope(from.main.receiver, to.main.receiver) }
-  }
-  const latencies: number[] = []
-  for (const id of ids) {
-    const record = await node.outbox.get(id)
-    const delivery = record?.deliveries[0]
-    if (record !== undefined && delivery?.state === 'delivered') latencies.push(delivery.updatedAt - record.createdAt)
-  }
-  latencies.sort((a, b) => a - b)
-  if (latencies.length !== ids.length) throw new Error(`only ${latencies.length} of ${ids.length} delivered`)
-  return {
-    envelopes,
-    envelopesPerSec: round(envelopes / seconds),
-    megabytesPerSec: round((envelopes * size) / seconds / 1e6, 2),
-    latencyMs: { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) },
-    cpuUsPerEnvelope: figures
-  }
 }
 
 /** A document of `size` random-looking bytes, streamed (one 256 KiB piece reused). */
@@ -401,13 +250,13 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
       // Warm-up as long as the measured load: V8 keeps compiling the hot path (its compiler
       // threads took a quarter of both processes' CPU) for thousands of envelopes; a node runs for
       // months, so the figures are those of the steady state after it.
-      await load(sender, receiver, size, warmup ?? count, { concurrency })
+      await load(sender, receiver, ROUTE, size, warmup ?? count, { concurrency })
       if (size === KiB) sampleBound()
       console.error(`bench: delivery: ${label}: measuring ${count} at full load`)
-      const full = await load(sender, receiver, size, count, { concurrency })
+      const full = await load(sender, receiver, ROUTE, size, count, { concurrency })
       if (size === KiB) sampleBound()
       const halfRate = full.envelopesPerSec / 2
-      const half = await load(sender, receiver, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
+      const half = await load(sender, receiver, ROUTE, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
       figures[label] = { full, half }
     }
     await receiver.ask({ type: 'exit' })
