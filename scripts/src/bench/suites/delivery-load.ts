@@ -66,6 +66,11 @@ async function mark (node: LoadNode, receiver: LoadPeer): Promise<Mark> {
   }
 }
 
+/** Documents submitted and not yet settled, at most, in a closed-loop load: 1024, or 64 MiB of them. */
+function maxOutstanding (size: number): number {
+  return Math.max(1, Math.min(1024, Math.floor((64 * MiB) / size)))
+}
+
 /**
  * Submit documents of `size` bytes: `concurrency` submissions in flight (closed loop), or `count`
  * of them paced at `perSec` (open loop).
@@ -82,11 +87,6 @@ async function mark (node: LoadNode, receiver: LoadPeer): Promise<Mark> {
  * Open loop: from the first submission to the last receipt (paced, so the edges do not matter).
  * Latency (submission to verified receipt) over every document of the load.
  */
-/** Documents submitted and not yet settled, at most, in a closed-loop load: 1024, or 64 MiB of them. */
-function maxOutstanding (size: number): number {
-  return Math.max(1, Math.min(1024, Math.floor((64 * MiB) / size)))
-}
-
 export async function load (node: LoadNode, receiver: LoadPeer, route: LoadRoute, size: number, count: number, options: { concurrency?: number, perSec?: number }): Promise<LoadFigures> {
   const payload = new Uint8Array(randomBytes(size))
   const base = settledCount(node.outbox)
