@@ -25,13 +25,15 @@ function settledCount (outbox: Outbox): number {
 
 /**
  * Wait until the sender's outbox has settled `target` deliveries (polled every `everyMs`); an
- * error if none settles for 60 s (the load would hang).
+ * error if none settles for 60 s (the load would hang), or `failure()`'s error once it has one.
  */
-export async function settled (outbox: Outbox, target: number, everyMs = 10): Promise<void> {
+export async function settled (outbox: Outbox, target: number, everyMs = 10, failure: () => Error | undefined = () => undefined): Promise<void> {
   let last = settledCount(outbox)
   let lastChange = performance.now()
   while (settledCount(outbox) < target) {
     await new Promise(resolve => setTimeout(resolve, everyMs))
+    const err = failure()
+    if (err !== undefined) throw err
     const now = settledCount(outbox)
     if (now !== last) {
       last = now
@@ -117,17 +119,25 @@ export async function load (node: LoadNode, receiver: LoadPeer, route: LoadRoute
         await submit()
       }
     }
-    const submitting = Promise.all(Array.from({ length: concurrency }, submitter))
-    // A submitter that fails ends the load at once.
-    const failed = submitting.then(async () => await new Promise<never>(() => {}))
-    failed.catch(() => {}) // awaited below
+    // A submitter that fails stops the others and ends the wait for the window.
+    let failure: Error | undefined
+    const submitting = Promise.all(Array.from({ length: concurrency }, async () => {
+      await submitter().catch((err: unknown) => {
+        stop = true
+        failure ??= err instanceof Error ? err : new Error(String(err))
+      })
+    }))
     const lead = Math.max(1, Math.floor(count / 4))
-    await Promise.race([settled(node.outbox, base + lead, 2), failed])
-    from = await mark(node, receiver)
-    await Promise.race([settled(node.outbox, from.settled + count, 2), failed])
-    to = await mark(node, receiver)
-    stop = true
-    await submitting
+    try {
+      await settled(node.outbox, base + lead, 2, () => failure)
+      from = await mark(node, receiver)
+      await settled(node.outbox, from.settled + count, 2, () => failure)
+      to = await mark(node, receiver)
+    } finally {
+      stop = true
+      await submitting
+    }
+    if (failure !== undefined) throw failure
   } else {
     from = await mark(node, receiver)
     const pending: Array<Promise<void>> = []

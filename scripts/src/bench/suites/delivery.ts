@@ -260,17 +260,18 @@ export async function run (args: string[]): Promise<Record<string, unknown>> {
       await load(sender, receiver, ROUTE, size, warmup ?? count, { concurrency })
       // 1 KiB: three windows, each against the mean of the bound sampled just before and just
       // after it; the window with the median ratio stands for the load.
+      const bounded = size === KiB
       const windows: Array<{ full: LoadFigures, ratio: number }> = []
-      let before = size === KiB ? sampleBound() : 0
-      for (let w = 0; w < (size === KiB ? ONE_KIB_WINDOWS : 1); w++) {
+      let before = bounded ? sampleBound() : 0
+      for (let w = 0; w < (bounded ? ONE_KIB_WINDOWS : 1); w++) {
         console.error(`bench: delivery: ${label}: measuring ${count} at full load`)
         const full = await load(sender, receiver, ROUTE, size, count, { concurrency })
-        const after = size === KiB ? sampleBound() : 0
-        windows.push({ full, ratio: size === KiB ? full.envelopesPerSec / ((before + after) / 2) : 0 })
+        const after = bounded ? sampleBound() : 0
+        windows.push({ full, ratio: bounded ? full.envelopesPerSec / ((before + after) / 2) : 0 })
         before = after
       }
       windows.sort((a, b) => a.ratio - b.ratio)
-      if (size === KiB) windowRatios.push(...windows.map(w => w.ratio))
+      if (bounded) windowRatios.push(...windows.map(w => w.ratio))
       const { full } = windows[Math.floor(windows.length / 2)] as { full: LoadFigures }
       const halfRate = full.envelopesPerSec / 2
       const half = await load(sender, receiver, ROUTE, size, Math.max(10, Math.round(halfRate * seconds)), { perSec: halfRate })
